@@ -11,4 +11,4 @@ COPY ${DEB} /tmp/antelope.deb
 RUN set -eu; apt-get update; apt-get install -y --no-install-recommends /tmp/antelope.deb; \
     rm -rf /var/lib/apt/lists/* /tmp/antelope.deb; nodeos --version
 WORKDIR /eos
-ENTRYPOINT ["nodeos"]
+CMD ["nodeos", "--version"]

