@@ -34,9 +34,17 @@ export const ChainSchema = z
     })
     .strict();
 
+export const ContractsSchema = z
+    .object({
+        /** Folder with <name>/<name>.wasm and .abi for eosio.bios, eosio.system, eosio.token, eosio.msig. */
+        dir: z.string().min(1).default(".eosnet/contracts"),
+    })
+    .strict();
+
 export const StackConfigSchema = z
     .object({
         node: NodeRuntimeSchema,
+        contracts: ContractsSchema.default({}),
         bootNode: BootNodeSchema.default({}),
         chain: ChainSchema.default({}),
     })

@@ -16,3 +16,4 @@ export const chainId = network.chainId;
 export const headBlock = network.headBlock;
 export const lib = network.lib;
 export const bootPublicKey = network.bootPublicKey;
+export const activatedFeatures = network.activatedFeatures;

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { DockerNetwork, LABEL_MANAGED, LABEL_STACK } from "../providers/docker/resources";
 import { KeyPair } from "../providers/keys";
+import * as path from "path";
+import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
 import { getInfo } from "./chain";
 import { CONTAINER_P2P_PORT, Node, renderGenesis } from "./node";
 
@@ -20,6 +22,7 @@ export class Network extends pulumi.ComponentResource {
     public readonly headBlock: pulumi.Output<number>;
     public readonly lib: pulumi.Output<number>;
     public readonly bootPublicKey: pulumi.Output<string>;
+    public readonly activatedFeatures: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eos:index:Network", name, {}, opts);
@@ -61,14 +64,34 @@ export class Network extends pulumi.ComponentResource {
         const info = boot.httpEndpoint.apply((endpoint) => getInfo(endpoint));
         this.httpEndpoint = boot.httpEndpoint;
         this.chainId = info.chain_id;
-        this.headBlock = info.head_block_num;
-        this.lib = info.last_irreversible_block_num;
         this.bootPublicKey = bootKey.publicKey;
+
+        // BIOS boot. Chain-side resources go away with the boot container (a new one is a new chain).
+        const onChain = { parent: this, deletedWith: boot.container };
+        const contract = (n: string) => ({
+            wasmPath: path.resolve(cfg.contracts.dir, n, `${n}.wasm`),
+            abiPath: path.resolve(cfg.contracts.dir, n, `${n}.abi`),
+        });
+        const chainRef = { endpoint: this.httpEndpoint, chainId: this.chainId };
+        const preactivate = new ProtocolFeatures(`${name}-preactivate`, { ...chainRef, phase: "preactivate" }, onChain);
+        const bios = new ContractDeployment(`${name}-bios`, {
+            ...chainRef, account: "eosio", ...contract("eosio.bios"), privateKey: bootKey.privateKey,
+        }, { ...onChain, dependsOn: [preactivate] });
+        const features = new ProtocolFeatures(`${name}-features`, {
+            ...chainRef, phase: "activate", privateKey: bootKey.privateKey,
+        }, { ...onChain, dependsOn: [bios] });
+        this.activatedFeatures = features.activated;
+
+        // Read the chain's progress last, after everything above is in.
+        const final = features.activated.apply(() => this.httpEndpoint).apply((endpoint) => getInfo(endpoint));
+        this.headBlock = final.head_block_num;
+        this.lib = final.last_irreversible_block_num;
         this.registerOutputs({
             httpEndpoint: this.httpEndpoint,
             chainId: this.chainId,
             headBlock: this.headBlock,
             lib: this.lib,
+            activatedFeatures: this.activatedFeatures,
         });
     }
 }

@@ -111,6 +111,8 @@ export class Node extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     public readonly httpEndpoint: pulumi.Output<string>;
     public readonly p2pAddress: string;
+    /** The container: chain-side resources are deletedWith it (a new container is a new chain). */
+    public readonly container: DockerContainer;
 
     constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eos:index:Node", name, {}, opts);
@@ -144,6 +146,7 @@ export class Node extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.container = container;
         this.containerName = container.name;
         const host = args.httpBindAddress === "0.0.0.0" ? "127.0.0.1" : args.httpBindAddress;
         this.httpEndpoint = container.containerId.apply(() => `http://${host}:${args.httpPort}`);
