@@ -1,0 +1,67 @@
+// Asset arithmetic in integer units (no floating point): pure, no I/O.
+
+export interface CoreSymbol {
+    code: string;
+    precision: number;
+}
+
+const ASSET = /^(-?\d+)(?:\.(\d+))? ([A-Z]{1,7})$/;
+
+/** Units of an asset string like "1000.0000 SYS"; the precision must match the symbol's exactly. */
+export function parseAsset(text: string, symbol: CoreSymbol): bigint {
+    const m = ASSET.exec(text.trim());
+    if (!m) {
+        throw new Error(`'${text}' is not an asset like "1000.${"0".repeat(symbol.precision)} ${symbol.code}"`);
+    }
+    const [, whole, frac = "", code] = m;
+    if (code !== symbol.code) {
+        throw new Error(`'${text}' is in ${code}, expected ${symbol.code}`);
+    }
+    if (frac.length !== symbol.precision) {
+        throw new Error(`'${text}' has ${frac.length} decimals, ${symbol.code} has ${symbol.precision}`);
+    }
+    const units = BigInt(whole.replace("-", "")) * 10n ** BigInt(symbol.precision) + BigInt(frac || "0");
+    return whole.startsWith("-") ? -units : units;
+}
+
+export function formatAsset(units: bigint, symbol: CoreSymbol): string {
+    const neg = units < 0n;
+    const abs = neg ? -units : units;
+    const scale = 10n ** BigInt(symbol.precision);
+    const whole = abs / scale;
+    const frac = (abs % scale).toString().padStart(symbol.precision, "0");
+    return `${neg ? "-" : ""}${whole}${symbol.precision > 0 ? "." + frac : ""} ${symbol.code}`;
+}
+
+export interface StakeRule {
+    /** Spent on RAM first. */
+    ram: bigint;
+    /** Staked at least (split evenly CPU/NET) before anything stays liquid. */
+    minStake: bigint;
+    /** Liquid at most; the rest is staked. */
+    maxLiquid: bigint;
+}
+
+export interface StakeSplit {
+    ram: bigint;
+    cpu: bigint;
+    net: bigint;
+    liquid: bigint;
+}
+
+/**
+ * The reference boot sequence's rule: RAM first, then a minimum stake split CPU/NET, then up to
+ * `maxLiquid` liquid, and all the rest staked 50/50 (NET gets the smaller half of an odd unit).
+ */
+export function splitFunds(funds: bigint, rule: StakeRule): StakeSplit {
+    if (funds < rule.ram) {
+        throw new Error(`funds ${funds} do not cover the RAM purchase ${rule.ram}`);
+    }
+    const afterRam = funds - rule.ram;
+    const minStake = afterRam < rule.minStake ? afterRam : rule.minStake;
+    const liquidRoom = afterRam - minStake;
+    const liquid = liquidRoom < rule.maxLiquid ? liquidRoom : rule.maxLiquid;
+    const stake = afterRam - liquid;
+    const net = stake / 2n;
+    return { ram: rule.ram, cpu: stake - net, net, liquid };
+}
