@@ -24,8 +24,52 @@ export const BootNodeSchema = z
     })
     .strict();
 
+const accountName = z
+    .string()
+    .regex(/^[a-z1-5.]{1,12}$/, "expected an account name: up to 12 of a-z, 1-5 and '.'")
+    .refine((n) => !n.endsWith("."), "an account name cannot end with '.'");
+
+export const ProducerSchema = z
+    .object({
+        name: accountName,
+        url: z.string().default(""),
+        location: z.number().int().min(0).max(65535).default(0),
+        /** Whether the stack runs a nodeos for this producer (false: registered, signs elsewhere). */
+        runsNode: z.boolean().default(true),
+        /** Host port of this producer's HTTP API; default: boot port + position in the list. */
+        httpPort: port.optional(),
+        /** Funds given to the producer account at creation, split by the stake rule. */
+        funds: z.string().default("1000.0000 SYS"),
+    })
+    .strict();
+
+export const StakedAccountSchema = z
+    .object({
+        name: accountName,
+        funds: z.string(),
+        /** Producers this account votes for (at most 30). */
+        votes: z.array(accountName).max(30).default([]),
+        /** Proxy this account delegates its vote to. */
+        proxy: accountName.optional(),
+        /** Registers the account as a proxy. */
+        isProxy: z.boolean().default(false),
+    })
+    .strict();
+
+export const StakeRuleSchema = z
+    .object({
+        ram: z.string().default("0.1000 SYS"),
+        minStake: z.string().default("0.9000 SYS"),
+        maxLiquid: z.string().default("9.0000 SYS"),
+    })
+    .strict();
+
 export const ChainSchema = z
     .object({
+        coreSymbol: z.string().regex(/^[A-Z]{1,7}$/, "expected 1 to 7 capital letters").default("SYS"),
+        precision: z.number().int().min(0).max(18).default(4),
+        maxSupply: z.string().default("10000000000.0000 SYS"),
+        issue: z.string().default("1000000000.0000 SYS"),
         /** Genesis timestamp; a fixed one makes the chain id reproducible. */
         initialTimestamp: z
             .string()
@@ -45,6 +89,13 @@ export const StackConfigSchema = z
     .object({
         node: NodeRuntimeSchema,
         contracts: ContractsSchema.default({}),
+        producers: z.array(ProducerSchema).default([]),
+        accounts: z.array(StakedAccountSchema).default([]),
+        stakeRule: StakeRuleSchema.default({}),
+        /** Hand eosio to eosio.prods (and eosio.* to eosio) once the producers are elected. */
+        resign: z.boolean().default(true),
+        /** How long `up` waits for the desired producer schedule to be active. */
+        scheduleTimeoutSeconds: z.number().int().min(30).default(600),
         bootNode: BootNodeSchema.default({}),
         chain: ChainSchema.default({}),
     })

@@ -17,3 +17,5 @@ export const headBlock = network.headBlock;
 export const lib = network.lib;
 export const bootPublicKey = network.bootPublicKey;
 export const activatedFeatures = network.activatedFeatures;
+export const activeProducers = network.activeProducers;
+export const producerEndpoints = network.producerEndpoints;

@@ -1,12 +1,16 @@
-// Network: the top-level component of a stack: docker network, boot key, boot node.
+// Network: the top-level component of a stack. It runs the whole BIOS boot: boot node, protocol
+// features, system accounts and contracts, token, staked accounts, producers and their nodes,
+// votes, the producer schedule and the resignation of eosio.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { DockerNetwork, LABEL_MANAGED, LABEL_STACK } from "../providers/docker/resources";
 import { KeyPair } from "../providers/keys";
-import * as path from "path";
 import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
+import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
 import { getInfo } from "./chain";
 import { CONTAINER_P2P_PORT, Node, renderGenesis } from "./node";
+import { desiredSchedule, fundedAccounts, producerHttpPort, SYSTEM_ACCOUNTS } from "./plan";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -23,67 +27,152 @@ export class Network extends pulumi.ComponentResource {
     public readonly lib: pulumi.Output<number>;
     public readonly bootPublicKey: pulumi.Output<string>;
     public readonly activatedFeatures: pulumi.Output<string[]>;
+    public readonly activeProducers: pulumi.Output<string[]>;
+    public readonly producerEndpoints: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eos:index:Network", name, {}, opts);
         const cfg = args.config;
         const labels = { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel };
+        const nodeDefaults = {
+            prefix: args.prefix,
+            stackLabel: args.stackLabel,
+            image: cfg.node.image,
+            httpBindAddress: cfg.node.httpBindAddress,
+            startTimeoutSeconds: cfg.node.startTimeoutSeconds,
+        };
+        const nodeSettings = (agent: string) => ({
+            p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`,
+            chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
+            agentName: agent,
+            extraConfig: cfg.node.extraConfig,
+        });
 
         const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this });
         const bootKey = new KeyPair(`${name}-boot-key`, { purpose: "eosio genesis and boot producer" }, { parent: this });
+        const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k));
+        const keyList = (k: KeyPair) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
 
-        const boot = new Node(
-            `${name}-boot`,
-            {
-                prefix: args.prefix,
-                role: "boot",
-                stackLabel: args.stackLabel,
-                image: cfg.node.image,
-                network: network.name,
-                httpBindAddress: cfg.node.httpBindAddress,
-                httpPort: cfg.bootNode.httpPort,
-                genesis: bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k)),
-                settings: {
-                    producerNames: ["eosio"],
-                    enableStaleProduction: true,
-                    peers: [],
-                    p2pServerAddress: `${args.prefix}-boot:${CONTAINER_P2P_PORT}`,
-                    chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
-                    agentName: `${args.prefix}-boot`,
-                    extraConfig: cfg.node.extraConfig,
-                },
-                signatureKeys: pulumi
-                    .all([bootKey.publicKey, bootKey.privateKey])
-                    .apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]),
-                startTimeoutSeconds: cfg.node.startTimeoutSeconds,
-            },
-            { parent: this },
-        );
+        const bootAgent = `${args.prefix}-boot`;
+        const producerAgents = cfg.producers.map((p) => `${args.prefix}-${p.name.replace(/\./g, "-")}`);
+        const peersOf = (self: string) => [bootAgent, ...producerAgents.filter((a, i) => cfg.producers[i].runsNode)]
+            .filter((a) => a !== self)
+            .map((a) => `${a}:${CONTAINER_P2P_PORT}`);
 
-        // Read back from the chain once the boot node answers.
+        const boot = new Node(`${name}-boot`, {
+            ...nodeDefaults,
+            role: "boot",
+            network: network.name,
+            httpPort: cfg.bootNode.httpPort,
+            genesis,
+            settings: { ...nodeSettings(bootAgent), producerNames: ["eosio"], enableStaleProduction: true, peers: peersOf(bootAgent) },
+            signatureKeys: keyList(bootKey),
+        }, { parent: this });
+
         const info = boot.httpEndpoint.apply((endpoint) => getInfo(endpoint));
         this.httpEndpoint = boot.httpEndpoint;
         this.chainId = info.chain_id;
         this.bootPublicKey = bootKey.publicKey;
 
-        // BIOS boot. Chain-side resources go away with the boot container (a new one is a new chain).
+        // Chain-side resources go away with the boot container (a new one is a new chain).
         const onChain = { parent: this, deletedWith: boot.container };
+        const chainRef = { endpoint: this.httpEndpoint, chainId: this.chainId };
+        const eosioKey = bootKey.privateKey;
         const contract = (n: string) => ({
             wasmPath: path.resolve(cfg.contracts.dir, n, `${n}.wasm`),
             abiPath: path.resolve(cfg.contracts.dir, n, `${n}.abi`),
         });
-        const chainRef = { endpoint: this.httpEndpoint, chainId: this.chainId };
+
+        // Protocol features: PREACTIVATE, then eosio.bios (it has `activate`), then all the others.
         const preactivate = new ProtocolFeatures(`${name}-preactivate`, { ...chainRef, phase: "preactivate" }, onChain);
-        const bios = new ContractDeployment(`${name}-bios`, {
-            ...chainRef, account: "eosio", ...contract("eosio.bios"), privateKey: bootKey.privateKey,
-        }, { ...onChain, dependsOn: [preactivate] });
-        const features = new ProtocolFeatures(`${name}-features`, {
-            ...chainRef, phase: "activate", privateKey: bootKey.privateKey,
-        }, { ...onChain, dependsOn: [bios] });
+        const bios = new ContractDeployment(`${name}-bios`, { ...chainRef, account: "eosio", ...contract("eosio.bios"), privateKey: eosioKey },
+            { ...onChain, dependsOn: [preactivate] });
+        const features = new ProtocolFeatures(`${name}-features`, { ...chainRef, phase: "activate", privateKey: eosioKey },
+            { ...onChain, dependsOn: [bios] });
         this.activatedFeatures = features.activated;
 
-        // Read the chain's progress last, after everything above is in.
-        const final = features.activated.apply(() => this.httpEndpoint).apply((endpoint) => getInfo(endpoint));
+        // System accounts, all with eosio's key until the resignation.
+        const systemAccounts = new Map(SYSTEM_ACCOUNTS.map((acct) => [acct, new Account(`${name}-account-${acct}`, {
+            ...chainRef, name: acct, creator: "eosio", creatorKey: eosioKey, ownerKey: bootKey.publicKey, activeKey: bootKey.publicKey,
+        }, { ...onChain, dependsOn: [features] })]));
+
+        const tokenContract = new ContractDeployment(`${name}-contract-eosio.token`, { ...chainRef, account: "eosio.token", ...contract("eosio.token"), privateKey: eosioKey },
+            { ...onChain, dependsOn: [systemAccounts.get("eosio.token")!] });
+        const msigContract = new ContractDeployment(`${name}-contract-eosio.msig`, { ...chainRef, account: "eosio.msig", ...contract("eosio.msig"), privateKey: eosioKey },
+            { ...onChain, dependsOn: [systemAccounts.get("eosio.msig")!] });
+        const token = new Token(`${name}-token`, {
+            ...chainRef, contract: "eosio.token", issuer: "eosio", maxSupply: cfg.chain.maxSupply, issue: cfg.chain.issue, contractKey: eosioKey, issuerKey: eosioKey,
+        }, { ...onChain, dependsOn: [tokenContract] });
+        const msigPriv = new Privilege(`${name}-priv-eosio.msig`, { ...chainRef, account: "eosio.msig", eosioKey }, { ...onChain, dependsOn: [msigContract] });
+        const systemContract = new ContractDeployment(`${name}-contract-eosio.system`, { ...chainRef, account: "eosio", ...contract("eosio.system"), privateKey: eosioKey },
+            { ...onChain, dependsOn: [token, msigPriv, features, ...systemAccounts.values()] });
+        const init = new SystemInit(`${name}-system-init`, { ...chainRef, core: `${cfg.chain.precision},${cfg.chain.coreSymbol}`, eosioKey },
+            { ...onChain, dependsOn: [systemContract] });
+
+        // Producers and staked accounts: a generated key each, created and funded by eosio.
+        const keys = new Map<string, KeyPair>();
+        const accounts = new Map<string, Account>();
+        for (const f of fundedAccounts(cfg)) {
+            const key = new KeyPair(`${name}-key-${f.name}`, { purpose: `${f.role} ${f.name}` }, { parent: this });
+            keys.set(f.name, key);
+            accounts.set(f.name, new Account(`${name}-account-${f.name}`, {
+                ...chainRef, name: f.name, creator: "eosio", creatorKey: eosioKey, ownerKey: key.publicKey, activeKey: key.publicKey,
+                ram: f.ram, cpu: f.cpu, net: f.net, liquid: f.liquid,
+            }, { ...onChain, dependsOn: [init] }));
+        }
+
+        const registrations = cfg.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
+            ...chainRef, producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location, accountKey: keys.get(p.name)!.privateKey,
+        }, { ...onChain, dependsOn: [accounts.get(p.name)!] }));
+
+        // One nodeos per producer that runs a node, peered with the boot node and each other.
+        const producerNodes = cfg.producers.flatMap((p, i) => p.runsNode ? [new Node(`${name}-node-${p.name}`, {
+            ...nodeDefaults,
+            role: p.name,
+            network: network.name,
+            httpPort: producerHttpPort(cfg, i),
+            genesis,
+            settings: { ...nodeSettings(producerAgents[i]), producerNames: [p.name], enableStaleProduction: false, peers: peersOf(producerAgents[i]) },
+            signatureKeys: keyList(keys.get(p.name)!),
+        }, { parent: this, dependsOn: [boot] })] : []);
+        this.producerEndpoints = pulumi.all(Object.fromEntries(
+            cfg.producers.flatMap((p) => p.runsNode ? [p.name] : []).map((n, i) => [n, producerNodes[i].httpEndpoint]),
+        ));
+
+        const proxies = cfg.accounts.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, {
+            ...chainRef, proxy: a.name, proxyKey: keys.get(a.name)!.privateKey,
+        }, { ...onChain, dependsOn: [accounts.get(a.name)!] }));
+
+        // Votes come last among the chain writes: producers registered and their nodes running.
+        const votes = cfg.accounts.filter((a) => a.votes.length > 0 || a.proxy).map((a) => new Vote(`${name}-vote-${a.name}`, {
+            ...chainRef, voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "", voterKey: keys.get(a.name)!.privateKey,
+        }, { ...onChain, dependsOn: [accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes] }));
+
+        const desired = desiredSchedule(cfg);
+        let last: pulumi.CustomResource[] = [init, ...votes];
+        if (desired.length > 0) {
+            const schedule = new ProducerSchedule(`${name}-schedule`, {
+                ...chainRef, producers: desired, timeoutSeconds: cfg.scheduleTimeoutSeconds,
+            }, { ...onChain, dependsOn: votes });
+            this.activeProducers = schedule.activeProducers;
+            last = [schedule];
+            if (cfg.resign) {
+                const resign = new Resign(`${name}-resign`, {
+                    ...chainRef,
+                    eosioKey,
+                    accounts: [
+                        { account: "eosio", controller: "eosio.prods" },
+                        ...SYSTEM_ACCOUNTS.map((a) => ({ account: a, controller: "eosio" })),
+                    ],
+                }, { ...onChain, dependsOn: [schedule] });
+                last = [resign];
+            }
+        } else {
+            this.activeProducers = pulumi.output(["eosio"]);
+        }
+
+        // Read the chain's progress at the very end.
+        const final = pulumi.all(last.map((r) => r.id)).apply(() => this.httpEndpoint).apply((endpoint) => getInfo(endpoint));
         this.headBlock = final.head_block_num;
         this.lib = final.last_irreversible_block_num;
         this.registerOutputs({
@@ -92,6 +181,8 @@ export class Network extends pulumi.ComponentResource {
             headBlock: this.headBlock,
             lib: this.lib,
             activatedFeatures: this.activatedFeatures,
+            activeProducers: this.activeProducers,
+            producerEndpoints: this.producerEndpoints,
         });
     }
 }

@@ -1,0 +1,56 @@
+// What the boot will create, computed from validated config without I/O (tests call it directly).
+import type { StackConfig } from "../config";
+import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "../providers/logic/assets";
+
+export const SYSTEM_ACCOUNTS = [
+    "eosio.bpay", "eosio.msig", "eosio.names", "eosio.ram", "eosio.ramfee",
+    "eosio.saving", "eosio.stake", "eosio.token", "eosio.vpay", "eosio.rex",
+];
+
+export interface FundedAccount {
+    name: string;
+    role: "producer" | "account";
+    ram: string;
+    cpu: string;
+    net: string;
+    liquid: string;
+}
+
+export function coreSymbol(cfg: StackConfig): CoreSymbol {
+    return { code: cfg.chain.coreSymbol, precision: cfg.chain.precision };
+}
+
+/** Every producer and staked account with its RAM/CPU/NET/liquid split. */
+export function fundedAccounts(cfg: StackConfig): FundedAccount[] {
+    const sym = coreSymbol(cfg);
+    const rule = {
+        ram: parseAsset(cfg.stakeRule.ram, sym),
+        minStake: parseAsset(cfg.stakeRule.minStake, sym),
+        maxLiquid: parseAsset(cfg.stakeRule.maxLiquid, sym),
+    };
+    const fund = (name: string, role: FundedAccount["role"], funds: string): FundedAccount => {
+        const split = splitFunds(parseAsset(funds, sym), rule);
+        const fmt = (u: bigint) => (u > 0n ? formatAsset(u, sym) : "");
+        return { name, role, ram: formatAsset(split.ram, sym), cpu: formatAsset(split.cpu, sym), net: formatAsset(split.net, sym), liquid: fmt(split.liquid) };
+    };
+    return [
+        ...cfg.producers.map((p) => fund(p.name, "producer", p.funds)),
+        ...cfg.accounts.map((a) => fund(a.name, "account", a.funds)),
+    ];
+}
+
+/** The producers the chain should end up scheduling: registered ones that receive votes, top 21. */
+export function desiredSchedule(cfg: StackConfig): string[] {
+    const voted = new Set<string>();
+    const proxies = new Map(cfg.accounts.filter((a) => a.isProxy).map((a) => [a.name, a]));
+    for (const a of cfg.accounts) {
+        const votes = a.proxy ? proxies.get(a.proxy)?.votes ?? [] : a.votes;
+        votes.forEach((v) => voted.add(v));
+    }
+    return cfg.producers.map((p) => p.name).filter((n) => voted.has(n)).sort().slice(0, 21);
+}
+
+/** Host HTTP port of a producer's node. */
+export function producerHttpPort(cfg: StackConfig, index: number): number {
+    return cfg.producers[index].httpPort ?? cfg.bootNode.httpPort + index + 1;
+}
