@@ -12,6 +12,8 @@ export const NodeRuntimeSchema = z
         chainStateDbSizeMb: z.number().int().min(64).default(1024),
         /** Seconds to wait for a node to answer get_info after it starts. */
         startTimeoutSeconds: z.number().int().min(5).default(120),
+        /** nodeos max-transaction-time: the system contract's setcode needs more than the 30 ms default on busy machines. */
+        maxTransactionTimeMs: z.number().int().min(30).default(1000),
         /** Extra config.ini lines, e.g. "max-transaction-time = 200". */
         extraConfig: z.array(z.string()).default([]),
     })

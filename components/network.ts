@@ -44,6 +44,7 @@ export class Network extends pulumi.ComponentResource {
         const nodeSettings = (agent: string) => ({
             p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`,
             chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
+            maxTransactionTimeMs: cfg.node.maxTransactionTimeMs,
             agentName: agent,
             extraConfig: cfg.node.extraConfig,
         });

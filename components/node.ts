@@ -20,6 +20,7 @@ export interface NodeSettings {
     /** This node's own p2p address as peers see it. */
     p2pServerAddress: string;
     chainStateDbSizeMb: number;
+    maxTransactionTimeMs: number;
     agentName: string;
     extraConfig: string[];
 }
@@ -40,6 +41,7 @@ export function renderConfigIni(s: NodeSettings, keys: SignatureKey[]): string {
         `chain-state-db-size-mb = ${s.chainStateDbSizeMb}`,
         "resource-monitor-space-threshold = 99",
         "abi-serializer-max-time-ms = 2000",
+        `max-transaction-time = ${s.maxTransactionTimeMs}`,
         "contracts-console = true",
         `enable-stale-production = ${s.enableStaleProduction}`,
         ...s.producerNames.map((p) => `producer-name = ${p}`),

@@ -14,6 +14,7 @@ const settings = {
     peers: ["eosnet-dev-prod1:9876", "eosnet-dev-prod2:9876"],
     p2pServerAddress: "eosnet-dev-boot:9876",
     chainStateDbSizeMb: 1024,
+    maxTransactionTimeMs: 1000,
     agentName: "eosnet-dev-boot",
     extraConfig: ["max-transaction-time = 200"],
 };
