@@ -58,6 +58,19 @@ export const StakedAccountSchema = z
     })
     .strict();
 
+export const DistributionSchema = z
+    .object({
+        /** Generated staked accounts, Pareto-distributed funds, named <namePrefix><index>. */
+        count: z.number().int().min(1).max(10000),
+        total: z.string(),
+        minimum: z.string().default("1.0000 SYS"),
+        alpha: z.number().positive().default(1.161),
+        seed: z.number().int().default(1),
+        namePrefix: z.string().regex(/^[a-z1-5]{1,7}$/, "expected 1 to 7 of a-z and 1-5").default("stake"),
+        votesPerAccount: z.number().int().min(0).max(30).default(21),
+    })
+    .strict();
+
 export const StakeRuleSchema = z
     .object({
         ram: z.string().default("0.1000 SYS"),
@@ -93,6 +106,7 @@ export const StackConfigSchema = z
         contracts: ContractsSchema.default({}),
         producers: z.array(ProducerSchema).default([]),
         accounts: z.array(StakedAccountSchema).default([]),
+        distribution: DistributionSchema.optional(),
         stakeRule: StakeRuleSchema.default({}),
         /** Hand eosio to eosio.prods (and eosio.* to eosio) once the producers are elected. */
         resign: z.boolean().default(true),

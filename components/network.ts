@@ -10,7 +10,7 @@ import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resourc
 import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
 import { getInfo } from "./chain";
 import { CONTAINER_P2P_PORT, Node, renderGenesis } from "./node";
-import { desiredSchedule, fundedAccounts, producerHttpPort, SYSTEM_ACCOUNTS } from "./plan";
+import { desiredSchedule, fundedAccounts, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "./plan";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -140,12 +140,13 @@ export class Network extends pulumi.ComponentResource {
             cfg.producers.flatMap((p) => p.runsNode ? [p.name] : []).map((n, i) => [n, producerNodes[i].httpEndpoint]),
         ));
 
-        const proxies = cfg.accounts.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, {
+        const staked = stakedAccounts(cfg);
+        const proxies = staked.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, {
             ...chainRef, proxy: a.name, proxyKey: keys.get(a.name)!.privateKey,
         }, { ...onChain, dependsOn: [accounts.get(a.name)!] }));
 
         // Votes come last among the chain writes: producers registered and their nodes running.
-        const votes = cfg.accounts.filter((a) => a.votes.length > 0 || a.proxy).map((a) => new Vote(`${name}-vote-${a.name}`, {
+        const votes = staked.filter((a) => a.votes.length > 0 || a.proxy).map((a) => new Vote(`${name}-vote-${a.name}`, {
             ...chainRef, voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "", voterKey: keys.get(a.name)!.privateKey,
         }, { ...onChain, dependsOn: [accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes] }));
 

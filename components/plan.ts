@@ -1,6 +1,28 @@
 // What the boot will create, computed from validated config without I/O (tests call it directly).
 import type { StackConfig } from "../config";
 import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "../providers/logic/assets";
+import { generateDistribution } from "../providers/logic/distribution";
+
+export type StakedAccount = StackConfig["accounts"][number];
+
+/** The configured staked accounts followed by the generated distribution, if any. */
+export function stakedAccounts(cfg: StackConfig): StakedAccount[] {
+    const d = cfg.distribution;
+    if (!d) {
+        return cfg.accounts;
+    }
+    const sym = coreSymbol(cfg);
+    const generated = generateDistribution({
+        count: d.count,
+        total: parseAsset(d.total, sym),
+        minimum: parseAsset(d.minimum, sym),
+        alpha: d.alpha,
+        seed: d.seed,
+        namePrefix: d.namePrefix,
+        votesPerAccount: d.votesPerAccount,
+    }, cfg.producers.map((p) => p.name));
+    return [...cfg.accounts, ...generated.map((g) => ({ name: g.name, funds: formatAsset(g.funds, sym), votes: g.votes, isProxy: false }))];
+}
 
 export const SYSTEM_ACCOUNTS = [
     "eosio.bpay", "eosio.msig", "eosio.names", "eosio.ram", "eosio.ramfee",
@@ -35,15 +57,16 @@ export function fundedAccounts(cfg: StackConfig): FundedAccount[] {
     };
     return [
         ...cfg.producers.map((p) => fund(p.name, "producer", p.funds)),
-        ...cfg.accounts.map((a) => fund(a.name, "account", a.funds)),
+        ...stakedAccounts(cfg).map((a) => fund(a.name, "account", a.funds)),
     ];
 }
 
 /** The producers the chain should end up scheduling: registered ones that receive votes, top 21. */
 export function desiredSchedule(cfg: StackConfig): string[] {
     const voted = new Set<string>();
-    const proxies = new Map(cfg.accounts.filter((a) => a.isProxy).map((a) => [a.name, a]));
-    for (const a of cfg.accounts) {
+    const accounts = stakedAccounts(cfg);
+    const proxies = new Map(accounts.filter((a) => a.isProxy).map((a) => [a.name, a]));
+    for (const a of accounts) {
         const votes = a.proxy ? proxies.get(a.proxy)?.votes ?? [] : a.votes;
         votes.forEach((v) => voted.add(v));
     }

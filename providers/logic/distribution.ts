@@ -1,0 +1,71 @@
+// A generated stake distribution (Pareto, like the reference boot script's): pure and seeded, so a
+// stack generates the same accounts every time.
+
+const NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz12345";
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+export function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** `prefix` followed by the index in the name alphabet, padded to 12 characters. */
+export function generatedName(prefix: string, index: number): string {
+    const width = 12 - prefix.length;
+    let s = "";
+    let n = index;
+    do {
+        s = NAME_ALPHABET[n % NAME_ALPHABET.length] + s;
+        n = Math.floor(n / NAME_ALPHABET.length);
+    } while (n > 0);
+    if (s.length > width) {
+        throw new Error(`index ${index} does not fit in ${width} name characters after '${prefix}'`);
+    }
+    return prefix + s.padStart(width, "a");
+}
+
+export interface GeneratedAccount {
+    name: string;
+    funds: bigint;
+    votes: string[];
+}
+
+export interface DistributionSpec {
+    count: number;
+    total: bigint;
+    /** Every account gets at least this much (it must cover RAM and the minimum stake). */
+    minimum: bigint;
+    alpha: number;
+    seed: number;
+    namePrefix: string;
+    votesPerAccount: number;
+}
+
+/** Pareto-distributed funds summing exactly to `total`, and a seeded choice of producers to vote for. */
+export function generateDistribution(spec: DistributionSpec, producers: string[]): GeneratedAccount[] {
+    const rand = prng(spec.seed);
+    if (spec.minimum * BigInt(spec.count) > spec.total) {
+        throw new Error(`total ${spec.total} cannot give ${spec.count} accounts the minimum ${spec.minimum}`);
+    }
+    const weights = Array.from({ length: spec.count }, () => Math.pow(1 - rand(), -1 / spec.alpha));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const spread = spec.total - spec.minimum * BigInt(spec.count);
+    // Fixed-point shares (1e12) keep the arithmetic in integers; the remainder goes to the first.
+    const shares = weights.map((w) => BigInt(Math.floor((w / sum) * 1e12)));
+    const funds = shares.map((s) => spec.minimum + (spread * s) / 1_000_000_000_000n);
+    funds[0] += spec.total - funds.reduce((a, b) => a + b, 0n);
+    return funds.map((f, i) => {
+        const pool = [...producers];
+        const votes: string[] = [];
+        while (votes.length < Math.min(spec.votesPerAccount, producers.length, 30)) {
+            votes.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+        }
+        return { name: generatedName(spec.namePrefix, i), funds: f, votes: votes.sort() };
+    });
+}

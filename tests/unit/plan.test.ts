@@ -1,0 +1,45 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseStackConfig } from "../../config";
+import { desiredSchedule, fundedAccounts, stakedAccounts } from "../../components/plan";
+
+// The committed stack files, read the way Pulumi reads them (values under `config:`).
+function stackConfig(stack: string) {
+    const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8");
+    const yaml = require("js-yaml") as typeof import("js-yaml");
+    const doc = yaml.load(text) as { config: Record<string, unknown> };
+    const raw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc.config)) {
+        raw[k.replace(/^eos-network:/, "")] = v;
+    }
+    return parseStackConfig(raw);
+}
+
+describe("boot plan from the committed stacks", () => {
+    it("dev: 4 producers, all elected, every account funded by the stake rule", () => {
+        const cfg = stackConfig("dev");
+        assert.equal(cfg.producers.length, 4);
+        assert.deepEqual(desiredSchedule(cfg), ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"]);
+        const funded = fundedAccounts(cfg);
+        assert.equal(funded.length, 7);
+        const voter = funded.find((f) => f.name === "voteraaaaaaa")!;
+        assert.equal(voter.ram, "0.1000 SYS");
+        assert.equal(voter.liquid, "9.0000 SYS");
+        assert.equal(voter.cpu, "49999995.4500 SYS");
+        assert.equal(voter.net, "49999995.4500 SYS");
+    });
+
+    it("staging: 21 producers and at least 100 staked accounts, enough stake to activate voting", () => {
+        const cfg = stackConfig("staging");
+        assert.equal(cfg.producers.length, 21);
+        const accounts = stakedAccounts(cfg);
+        assert.ok(accounts.length >= 100, `${accounts.length} accounts`);
+        assert.equal(new Set(accounts.map((a) => a.name)).size, accounts.length);
+        assert.equal(desiredSchedule(cfg).length, 21);
+        const staked = fundedAccounts(cfg)
+            .filter((f) => f.role === "account")
+            .reduce((sum, f) => sum + Number(f.cpu.split(" ")[0]) + Number(f.net.split(" ")[0]), 0);
+        assert.ok(staked >= 150_000_000, `only ${staked} SYS staked: voting would never activate`);
+    });
+});
