@@ -144,6 +144,31 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     throw new ConfigError(problems.flat());
 }
 
+/** `eos-network:keys`: a secret object of account name -> private key (`pulumi config set --secret --path`). */
+export const SECRET_KEYS_CONFIG = "keys";
+
+/**
+ * Checks configured keys without ever putting a key in a message: names must be eosio or a
+ * configured producer/account, values valid private keys. Returns the problems found.
+ */
+export function checkConfiguredKeys(keys: Record<string, unknown>, accountNames: string[], publicKeyOf: (k: string) => string): { path: string; message: string }[] {
+    const known = new Set(["eosio", ...accountNames]);
+    const problems: { path: string; message: string }[] = [];
+    for (const [name, value] of Object.entries(keys)) {
+        const path = `eos-network:keys.${name}`;
+        if (!known.has(name)) {
+            problems.push({ path, message: "no such producer or account in this stack (typo?)" });
+            continue;
+        }
+        try {
+            publicKeyOf(String(value));
+        } catch {
+            problems.push({ path, message: "not a valid private key (expected 5... or PVT_K1_...)" });
+        }
+    }
+    return problems;
+}
+
 /** Collects `eos-network:*` values from Pulumi's config map (as given by pulumi.runtime.allConfig()). */
 export function rawStackConfig(all: Record<string, string>): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
@@ -152,6 +177,9 @@ export function rawStackConfig(all: Record<string, string>): Record<string, unkn
             continue;
         }
         const name = key.slice("eos-network:".length);
+        if (name === SECRET_KEYS_CONFIG) {
+            continue; // secret: read through pulumi.Config, never parsed into plain config
+        }
         try {
             raw[name] = JSON.parse(value);
         } catch {

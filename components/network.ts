@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { DockerNetwork, LABEL_MANAGED, LABEL_STACK } from "../providers/docker/resources";
-import { KeyPair } from "../providers/keys";
+import { KeyPair, publicKeyOf } from "../providers/keys";
 import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
 import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
 import { getInfo } from "./chain";
@@ -18,6 +18,13 @@ export interface NetworkArgs {
     prefix: string;
     /** Value of the io.eos-network.stack label: <project>/<stack>. */
     stackLabel: string;
+    /** Keys from `eos-network:keys` (secret): names known at plan time, values only as secrets. */
+    configuredKeys?: { names: string[]; values: pulumi.Output<Record<string, string>> };
+}
+
+interface AccountKey {
+    publicKey: pulumi.Output<string>;
+    privateKey: pulumi.Output<string>;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -50,9 +57,19 @@ export class Network extends pulumi.ComponentResource {
         });
 
         const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this });
-        const bootKey = new KeyPair(`${name}-boot-key`, { purpose: "eosio genesis and boot producer" }, { parent: this });
+        // A configured key where there is one, else a generated KeyPair kept (secret) in state.
+        const keyFor = (account: string, resourceName: string, purpose: string): AccountKey => {
+            const configured = args.configuredKeys;
+            if (configured && configured.names.includes(account)) {
+                const privateKey = pulumi.secret(configured.values.apply((v) => v[account]));
+                return { privateKey, publicKey: pulumi.unsecret(privateKey.apply((k) => publicKeyOf(k))) };
+            }
+            const pair = new KeyPair(resourceName, { purpose }, { parent: this });
+            return { publicKey: pair.publicKey, privateKey: pair.privateKey };
+        };
+        const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k));
-        const keyList = (k: KeyPair) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
+        const keyList = (k: AccountKey) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
 
         const bootAgent = `${args.prefix}-boot`;
         const producerAgents = cfg.producers.map((p) => `${args.prefix}-${p.name.replace(/\./g, "-")}`);
@@ -111,10 +128,10 @@ export class Network extends pulumi.ComponentResource {
             { ...onChain, dependsOn: [systemContract] });
 
         // Producers and staked accounts: a generated key each, created and funded by eosio.
-        const keys = new Map<string, KeyPair>();
+        const keys = new Map<string, AccountKey>();
         const accounts = new Map<string, Account>();
         for (const f of fundedAccounts(cfg)) {
-            const key = new KeyPair(`${name}-key-${f.name}`, { purpose: `${f.role} ${f.name}` }, { parent: this });
+            const key = keyFor(f.name, `${name}-key-${f.name}`, `${f.role} ${f.name}`);
             keys.set(f.name, key);
             accounts.set(f.name, new Account(`${name}-account-${f.name}`, {
                 ...chainRef, name: f.name, creator: "eosio", creatorKey: eosioKey, ownerKey: key.publicKey, activeKey: key.publicKey,

@@ -52,3 +52,27 @@ describe("stack config", () => {
         assert.deepEqual(problems, [{ path: "eos-network:chain.initialTimestamp", message: "expected YYYY-MM-DDTHH:MM:SS.sss" }]);
     });
 });
+
+describe("configured keys (eos-network:keys)", () => {
+    const { checkConfiguredKeys } = require("../../config") as typeof import("../../config");
+    const { publicKeyOf } = require("../../providers/keys") as typeof import("../../providers/keys");
+    const good = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+
+    it("derives the public key of a valid private key", () => {
+        assert.equal(publicKeyOf(good), "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV");
+    });
+
+    it("accepts keys of eosio and known accounts", () => {
+        assert.deepEqual(checkConfiguredKeys({ eosio: good, produceraaaa: good }, ["produceraaaa"], publicKeyOf), []);
+    });
+
+    it("names unknown accounts and invalid keys without echoing the key", () => {
+        const bad = good.slice(0, -1) + "x";
+        const problems = checkConfiguredKeys({ producerzzzz: good, eosio: bad }, ["produceraaaa"], publicKeyOf);
+        assert.deepEqual(problems, [
+            { path: "eos-network:keys.producerzzzz", message: "no such producer or account in this stack (typo?)" },
+            { path: "eos-network:keys.eosio", message: "not a valid private key (expected 5... or PVT_K1_...)" },
+        ]);
+        assert.ok(!JSON.stringify(problems).includes(bad.slice(0, 20)));
+    });
+});
