@@ -84,6 +84,9 @@ export const ChainSchema = z
         coreSymbol: z.string().regex(/^[A-Z]{1,7}$/, "expected 1 to 7 capital letters").default("SYS"),
         precision: z.number().int().min(0).max(18).default(4),
         maxSupply: z.string().default("10000000000.0000 SYS"),
+        /** Genesis CPU limits (objective, in microseconds): raise them for big networks on small machines. */
+        maxBlockCpuUsageUs: z.number().int().min(10000).default(200000),
+        maxTransactionCpuUsageUs: z.number().int().min(5000).default(150000),
         issue: z.string().default("1000000000.0000 SYS"),
         /** Genesis timestamp; a fixed one makes the chain id reproducible. */
         initialTimestamp: z

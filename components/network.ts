@@ -68,7 +68,7 @@ export class Network extends pulumi.ComponentResource {
             return { publicKey: pair.publicKey, privateKey: pair.privateKey };
         };
         const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
-        const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k));
+        const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         const keyList = (k: AccountKey) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
 
         const bootAgent = `${args.prefix}-boot`;

@@ -52,7 +52,10 @@ export function renderConfigIni(s: NodeSettings, keys: SignatureKey[]): string {
 }
 
 /** Genesis of a new chain; `initial_key` is the key `eosio` starts with. */
-export function renderGenesis(initialTimestamp: string, initialKey: string): string {
+export function renderGenesis(initialTimestamp: string, initialKey: string, cpu = { maxBlockCpuUsageUs: 200000, maxTransactionCpuUsageUs: 150000 }): string {
+    if (cpu.maxTransactionCpuUsageUs >= cpu.maxBlockCpuUsageUs) {
+        throw new Error("eos-network:chain.maxTransactionCpuUsageUs must be below maxBlockCpuUsageUs");
+    }
     return JSON.stringify(
         {
             initial_timestamp: initialTimestamp,
@@ -63,9 +66,9 @@ export function renderGenesis(initialTimestamp: string, initialKey: string): str
                 max_transaction_net_usage: 524288,
                 context_free_discount_net_usage_num: 20,
                 context_free_discount_net_usage_den: 100,
-                max_block_cpu_usage: 200000,
+                max_block_cpu_usage: cpu.maxBlockCpuUsageUs,
                 target_block_cpu_usage_pct: 1000,
-                max_transaction_cpu_usage: 150000,
+                max_transaction_cpu_usage: cpu.maxTransactionCpuUsageUs,
                 min_transaction_cpu_usage: 100,
                 max_transaction_lifetime: 3600,
                 deferred_trx_expiration_window: 600,

@@ -182,13 +182,14 @@ export class SystemInit extends pulumi.dynamic.Resource {
 // ---------------------------------------------------------------------------------------------
 // Producer registration, votes, proxies
 
-async function producerRow(endpoint: string, owner: string): Promise<any | undefined> {
-    const rows = await chain.post(endpoint, "/v1/chain/get_table_rows", { json: true, code: "eosio", scope: "eosio", table: "producers", lower_bound: owner, upper_bound: owner, limit: 1 });
+/** The row of `owner` in one of the system contract's tables (producers, voters), if any. */
+async function systemRow(endpoint: string, table: string, owner: string): Promise<any | undefined> {
+    const rows = await chain.post(endpoint, "/v1/chain/get_table_rows", { json: true, code: "eosio", scope: "eosio", table, lower_bound: owner, upper_bound: owner, limit: 1 });
     return rows.rows[0];
 }
 
 async function regproducer(inputs: any) {
-    const row = await producerRow(inputs.endpoint, inputs.producer);
+    const row = await systemRow(inputs.endpoint, "producers", inputs.producer);
     if (row && row.is_active && row.url === inputs.url && row.location === inputs.location && (await sameKey(row.producer_key, inputs.producerKey))) {
         return;
     }
@@ -230,13 +231,8 @@ export class ProducerRegistration extends pulumi.dynamic.Resource {
     }
 }
 
-async function voterRow(endpoint: string, owner: string): Promise<any | undefined> {
-    const rows = await chain.post(endpoint, "/v1/chain/get_table_rows", { json: true, code: "eosio", scope: "eosio", table: "voters", lower_bound: owner, upper_bound: owner, limit: 1 });
-    return rows.rows[0];
-}
-
 async function vote(inputs: any, producers: string[], proxy: string) {
-    const row = await voterRow(inputs.endpoint, inputs.voter);
+    const row = await systemRow(inputs.endpoint, "voters", inputs.voter);
     const sorted = [...producers].sort();
     if (row && (row.proxy || "") === proxy && JSON.stringify([...(row.producers || [])].sort()) === JSON.stringify(sorted)) {
         return;
@@ -278,7 +274,7 @@ export class Vote extends pulumi.dynamic.Resource {
 export const proxyRegistrationProvider: pulumi.dynamic.ResourceProvider = {
     diff: replaceOn(["chainId", "proxy"]),
     async create(inputs: any) {
-        const row = await voterRow(inputs.endpoint, inputs.proxy);
+        const row = await systemRow(inputs.endpoint, "voters", inputs.proxy);
         if (!row?.is_proxy) {
             const conn = await chain.connect(inputs.endpoint, [inputs.proxyKey]);
             await chain.transact(conn, [{ account: "eosio", name: "regproxy", authorization: active(inputs.proxy), data: { proxy: inputs.proxy, isproxy: true } }]);

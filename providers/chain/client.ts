@@ -66,14 +66,28 @@ export function describeError(e: unknown): string {
     return err?.message ?? String(e);
 }
 
+/** Time-limit failures that say nothing about the transaction itself. */
+export function isTransientCpuFailure(message: string): boolean {
+    return /executing for too long|deadline exceeded|tx_cpu_usage_exceeded|billed CPU time .* is greater than/i.test(message);
+}
+
 /** Pushes one transaction and resolves once a block holding it is on the chain. */
 export async function transact(conn: Connection, actions: Action[], timeoutMs = 60_000): Promise<Included> {
     let result: any;
-    try {
-        result = await conn.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300 });
-    } catch (e) {
-        const names = actions.map((a) => `${a.account}::${a.name}`).join(", ");
-        throw new Error(`transaction [${names}] failed: ${describeError(e)}`);
+    for (let attempt = 1; ; attempt++) {
+        try {
+            result = await conn.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300 });
+            break;
+        } catch (e) {
+            const why = describeError(e);
+            // A node that runs out of time on a busy machine rejects the transaction whole: safe to resend.
+            if (attempt < 4 && isTransientCpuFailure(why)) {
+                await new Promise((r) => setTimeout(r, 500 * attempt));
+                continue;
+            }
+            const names = actions.map((a) => `${a.account}::${a.name}`).join(", ");
+            throw new Error(`transaction [${names}] failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${why}`);
+        }
     }
     const transactionId: string = result.transaction_id;
     const blockNum: number = result.processed?.block_num;

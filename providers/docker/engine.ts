@@ -80,6 +80,17 @@ export async function getOrUndefined(path: string): Promise<any | undefined> {
     }
 }
 
+/** DELETE that treats "already gone" (404) as done. */
+export async function deleteIfPresent(path: string): Promise<void> {
+    try {
+        await request("DELETE", path);
+    } catch (e) {
+        if (!(e instanceof EngineError && e.status === 404)) {
+            throw e;
+        }
+    }
+}
+
 export interface TarEntry {
     path: string;
     content: string;

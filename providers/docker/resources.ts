@@ -71,13 +71,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
         return { id: res.body.Id, outs: { ...inputs, networkId: res.body.Id } };
     },
     async delete(id: string) {
-        try {
-            await engine.request("DELETE", `/networks/${encodeURIComponent(id)}`);
-        } catch (e) {
-            if (!(e instanceof engine.EngineError && e.status === 404)) {
-                throw e;
-            }
-        }
+        await engine.deleteIfPresent(`/networks/${encodeURIComponent(id)}`);
     },
 };
 
@@ -122,13 +116,7 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = {
         return { id: inputs.name, outs: { ...inputs } };
     },
     async delete(id: string) {
-        try {
-            await engine.request("DELETE", `/volumes/${encodeURIComponent(id)}?force=true`);
-        } catch (e) {
-            if (!(e instanceof engine.EngineError && e.status === 404)) {
-                throw e;
-            }
-        }
+        await engine.deleteIfPresent(`/volumes/${encodeURIComponent(id)}?force=true`);
     },
 };
 
@@ -232,13 +220,7 @@ async function removeContainer(idOrName: string): Promise<void> {
             throw e;
         }
     }
-    try {
-        await engine.request("DELETE", `/containers/${encodeURIComponent(idOrName)}?force=true&v=true`);
-    } catch (e) {
-        if (!(e instanceof engine.EngineError && e.status === 404)) {
-            throw e;
-        }
-    }
+    await engine.deleteIfPresent(`/containers/${encodeURIComponent(idOrName)}?force=true&v=true`);
 }
 
 export const containerProvider: pulumi.dynamic.ResourceProvider = {

@@ -82,3 +82,21 @@ describe("docker provider helpers", () => {
         assert.equal(demuxLogs("plain text"), "plain text");
     });
 });
+
+describe("genesis CPU limits and transient failures", () => {
+    const { isTransientCpuFailure } = require("../../providers/chain/client") as typeof import("../../providers/chain/client");
+
+    it("writes configured CPU limits and refuses a transaction limit above the block's", () => {
+        const g = JSON.parse(renderGenesis("2026-01-01T00:00:00.000", key.publicKey, { maxBlockCpuUsageUs: 450000, maxTransactionCpuUsageUs: 400000 }));
+        assert.equal(g.initial_configuration.max_block_cpu_usage, 450000);
+        assert.equal(g.initial_configuration.max_transaction_cpu_usage, 400000);
+        assert.throws(() => renderGenesis("2026-01-01T00:00:00.000", key.publicKey, { maxBlockCpuUsageUs: 1000, maxTransactionCpuUsageUs: 2000 }), /maxTransactionCpuUsageUs must be below/);
+    });
+
+    it("retries only time-limit failures", () => {
+        assert.ok(isTransientCpuFailure("transaction abc was executing for too long 159223us reached on chain max_transaction_cpu_usage 150000us"));
+        assert.ok(isTransientCpuFailure("deadline exceeded 30000us"));
+        assert.ok(!isTransientCpuFailure("missing authority of eosio"));
+        assert.ok(!isTransientCpuFailure("overdrawn balance"));
+    });
+});
