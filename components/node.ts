@@ -88,7 +88,7 @@ export function nodeCommand(): string[] {
     return ["nodeos", "--data-dir", "/eos/data", "--config-dir", "/eos/config", "--genesis-json", "/eos/config/genesis.json"];
 }
 
-/** Healthy once the HTTP API answers get_info (bash only: no curl is assumed in the image). */
+/** For `docker ps`: healthy while the HTTP API answers get_info (bash only: no curl is assumed). */
 export function nodeHealthcheck(): string[] {
     const probe =
         `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_HTTP_PORT} && ` +
@@ -133,6 +133,7 @@ export class Node extends pulumi.ComponentResource {
                 { path: "/eos/config/config.ini", content: renderConfigIni(args.settings, keys), mode: 0o600 },
             ]);
 
+        const host = args.httpBindAddress === "0.0.0.0" ? "127.0.0.1" : args.httpBindAddress;
         const container = new DockerContainer(
             `${name}-container`,
             {
@@ -147,13 +148,13 @@ export class Node extends pulumi.ComponentResource {
                 files: pulumi.secret(files),
                 healthcheck: nodeHealthcheck(),
                 healthTimeoutSeconds: args.startTimeoutSeconds,
+                readinessUrl: `http://${host}:${args.httpPort}/v1/chain/get_info`,
             },
             { parent: this },
         );
 
         this.container = container;
         this.containerName = container.name;
-        const host = args.httpBindAddress === "0.0.0.0" ? "127.0.0.1" : args.httpBindAddress;
         this.httpEndpoint = container.containerId.apply(() => `http://${host}:${args.httpPort}`);
         this.p2pAddress = `${objectName}:${CONTAINER_P2P_PORT}`;
         this.registerOutputs({ containerName: this.containerName, httpEndpoint: this.httpEndpoint });

@@ -161,10 +161,12 @@ export interface ContainerInputs {
     files: ContainerFile[];
     healthcheck: string[];
     healthTimeoutSeconds: number;
+    /** When set, the container is ready once this URL answers (POST {}), checked from the host. */
+    readinessUrl: string;
 }
 
 // Compared on update; `files` is compared through its digest (the content is secret).
-const containerKeys = ["name", "image", "command", "labels", "network", "aliases", "ports", "volumes", "healthcheck"];
+const containerKeys = ["name", "image", "command", "labels", "network", "aliases", "ports", "volumes", "healthcheck", "readinessUrl"];
 
 export function filesDigest(files: ContainerFile[]): string {
     return sha256(stableStringify(files || []));
@@ -192,12 +194,21 @@ async function containerLogsTail(id: string, lines: number): Promise<string> {
     }
 }
 
-async function waitHealthy(id: string, name: string, timeoutSeconds: number): Promise<void> {
+async function waitReady(id: string, name: string, timeoutSeconds: number, readinessUrl: string): Promise<void> {
     const deadline = Date.now() + timeoutSeconds * 1000;
-    for (;;) {
+    for (let i = 0; ; i++) {
+        if (readinessUrl) {
+            // The real effect: the service answers on its published port.
+            const answered = await fetch(readinessUrl, { method: "POST", body: "{}", signal: AbortSignal.timeout(2000) })
+                .then((r) => r.ok)
+                .catch(() => false);
+            if (answered) {
+                return;
+            }
+        }
         const state = (await engine.request("GET", `/containers/${id}/json`)).body.State;
         const health = state.Health?.Status;
-        if (health === "healthy" || (!state.Health && state.Running)) {
+        if (!readinessUrl && (health === "healthy" || (!state.Health && state.Running))) {
             return;
         }
         if (!state.Running || health === "unhealthy") {
@@ -206,9 +217,9 @@ async function waitHealthy(id: string, name: string, timeoutSeconds: number): Pr
         }
         if (Date.now() > deadline) {
             const logs = await containerLogsTail(id, 40);
-            throw new Error(`container ${name} not healthy after ${timeoutSeconds}s; last log lines:\n${logs}`);
+            throw new Error(`container ${name} not ready after ${timeoutSeconds}s; last log lines:\n${logs}`);
         }
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 250));
     }
 }
 
@@ -249,6 +260,7 @@ export const containerProvider: pulumi.dynamic.ResourceProvider = {
             files: news.files || [],
             healthcheck: news.healthcheck || [],
             healthTimeoutSeconds: news.healthTimeoutSeconds || 120,
+            readinessUrl: news.readinessUrl || "",
         };
         return { inputs, failures };
     },
@@ -271,7 +283,7 @@ export const containerProvider: pulumi.dynamic.ResourceProvider = {
         if (existing) {
             if (existing.Config.Labels?.[LABEL_SPEC] === labels[LABEL_SPEC] && existing.State.Running) {
                 // Same spec already running (e.g. state lost after a crash): adopt it.
-                await waitHealthy(existing.Id, inputs.name, inputs.healthTimeoutSeconds);
+                await waitReady(existing.Id, inputs.name, inputs.healthTimeoutSeconds, inputs.readinessUrl);
                 return { id: existing.Id, outs: outputsOf(inputs, existing.Id, image.Id, filesSha256) };
             }
             if (existing.Config.Labels?.[LABEL_STACK] !== inputs.labels[LABEL_STACK]) {
@@ -293,7 +305,7 @@ export const containerProvider: pulumi.dynamic.ResourceProvider = {
             StopSignal: "SIGTERM",
             StopTimeout: 15,
             Healthcheck: inputs.healthcheck.length > 0
-                ? { Test: inputs.healthcheck, Interval: 1e9, Timeout: 3e9, Retries: 3, StartPeriod: 60e9 }
+                ? { Test: inputs.healthcheck, Interval: 15e9, Timeout: 5e9, Retries: 3, StartPeriod: 60e9 }
                 : undefined,
             HostConfig: {
                 PortBindings: bindings,
@@ -311,7 +323,7 @@ export const containerProvider: pulumi.dynamic.ResourceProvider = {
                 await engine.request("PUT", `/containers/${id}/archive?path=%2F`, undefined, { data: archive, contentType: "application/x-tar" });
             }
             await engine.request("POST", `/containers/${id}/start`);
-            await waitHealthy(id, inputs.name, inputs.healthTimeoutSeconds);
+            await waitReady(id, inputs.name, inputs.healthTimeoutSeconds, inputs.readinessUrl);
         } catch (e) {
             await removeContainer(id).catch(() => undefined);
             throw e;
@@ -341,6 +353,7 @@ export interface DockerContainerArgs {
     files?: pulumi.Input<pulumi.Input<ContainerFile>[]>;
     healthcheck?: pulumi.Input<pulumi.Input<string>[]>;
     healthTimeoutSeconds?: pulumi.Input<number>;
+    readinessUrl?: pulumi.Input<string>;
 }
 
 export class DockerContainer extends pulumi.dynamic.Resource {
