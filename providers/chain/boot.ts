@@ -305,16 +305,18 @@ async function waitForSchedule(inputs: any): Promise<{ version: number; activePr
         const activeNames = sched.active.producers.map((p: any) => p.producer_name);
         last = `active v${sched.active.version} [${activeNames.join(", ")}], pending ${sched.pending ? "[" + sched.pending.producers.map((p: any) => p.producer_name).join(", ") + "]" : "none"}`;
         if (JSON.stringify([...activeNames].sort()) === want) {
-            // Irreversibility must move past the point where the schedule became active.
+            // Irreversibility must move past the point where the schedule became active. It needs
+            // 2/3+1 of the producers to have produced on top, so allow three full rounds of blocks.
             const start = (await chain.post(inputs.endpoint, "/v1/chain/get_info", {})).head_block_num;
-            const libDeadline = Date.now() + 120_000;
+            const giveUpAt = start + 3 * 12 * activeNames.length;
             for (;;) {
                 const info = await chain.post(inputs.endpoint, "/v1/chain/get_info", {});
                 if (info.last_irreversible_block_num > start) {
                     return { version: sched.active.version, activeProducers: activeNames };
                 }
-                if (Date.now() > libDeadline) {
-                    throw new Error(`schedule ${last} is active but LIB is stuck at ${info.last_irreversible_block_num} (head ${info.head_block_num}): are 2/3+1 of the producers' nodes running and peered?`);
+                if (info.head_block_num > giveUpAt || Date.now() > deadline) {
+                    throw new Error(`schedule ${last} is active but LIB is stuck at ${info.last_irreversible_block_num} (head ${info.head_block_num}, ` +
+                        `waited from ${start}): are 2/3+1 of the producers' nodes running and peered?`);
                 }
                 await new Promise((r) => setTimeout(r, 500));
             }
