@@ -40,20 +40,25 @@ export interface NetworkInputs {
     labels: Record<string, string>;
 }
 
-const networkKeys = ["name", "labels"];
+/** check + diff of a docker object that is only a name and labels: any change replaces it. */
+function namedObjectMethods(kind: string) {
+    return {
+        async check(_olds: any, news: any) {
+            const failures: pulumi.dynamic.CheckFailure[] = [];
+            if (!news.name || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(news.name)) {
+                failures.push({ property: "name", reason: `invalid docker ${kind} name '${news.name}'` });
+            }
+            return { inputs: { name: news.name, labels: news.labels || {} }, failures };
+        },
+        async diff(_id: string, olds: any, news: any) {
+            const replaces = changedKeys(olds, news, ["name", "labels"]);
+            return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+        },
+    };
+}
 
 export const networkProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds: any, news: any) {
-        const failures: pulumi.dynamic.CheckFailure[] = [];
-        if (!news.name || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(news.name)) {
-            failures.push({ property: "name", reason: `invalid docker network name '${news.name}'` });
-        }
-        return { inputs: { name: news.name, labels: news.labels || {} }, failures };
-    },
-    async diff(_id: string, olds: any, news: any) {
-        const replaces = changedKeys(olds, news, networkKeys);
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
-    },
+    ...namedObjectMethods("network"),
     async create(inputs: any) {
         const existing = await engine.getOrUndefined(`/networks/${encodeURIComponent(inputs.name)}`);
         if (existing) {
@@ -91,24 +96,12 @@ export class DockerNetwork extends pulumi.dynamic.Resource {
 // ---------------------------------------------------------------------------------------------
 // Volume
 
-const volumeKeys = ["name", "labels"];
-
 export const volumeProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds: any, news: any) {
-        const failures: pulumi.dynamic.CheckFailure[] = [];
-        if (!news.name || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(news.name)) {
-            failures.push({ property: "name", reason: `invalid docker volume name '${news.name}'` });
-        }
-        return { inputs: { name: news.name, labels: news.labels || {} }, failures };
-    },
-    async diff(_id: string, olds: any, news: any) {
-        const replaces = changedKeys(olds, news, volumeKeys);
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
-    },
+    ...namedObjectMethods("volume"),
     async create(inputs: any) {
         const existing = await engine.getOrUndefined(`/volumes/${encodeURIComponent(inputs.name)}`);
         if (existing && existing.Labels?.[LABEL_STACK] !== inputs.labels[LABEL_STACK]) {
-            throw new Error(`docker volume '${inputs.name}' already exists and does not belong to this stack; remove it or rename the network`);
+            throw new Error(`docker volume '${inputs.name}' already exists and does not belong to this stack; remove it or rename the stack`);
         }
         if (!existing) {
             await engine.request("POST", "/volumes/create", { Name: inputs.name, Labels: inputs.labels });

@@ -100,3 +100,21 @@ describe("genesis CPU limits and transient failures", () => {
         assert.ok(!isTransientCpuFailure("overdrawn balance"));
     });
 });
+
+describe("docker network and volume providers (check/diff)", () => {
+    const { networkProvider, volumeProvider } = require("../../providers/docker/resources") as typeof import("../../providers/docker/resources");
+
+    it("reject invalid names and replace on any change", async () => {
+        for (const [kind, p] of [["network", networkProvider], ["volume", volumeProvider]] as const) {
+            const bad = await p.check!({}, { name: "-bad name", labels: {} });
+            assert.deepEqual(bad.failures, [{ property: "name", reason: `invalid docker ${kind} name '-bad name'` }]);
+            const ok = await p.check!({}, { name: "eosnet-dev-net" });
+            assert.deepEqual(ok.failures, []);
+            assert.deepEqual(ok.inputs, { name: "eosnet-dev-net", labels: {} });
+            const same = await p.diff!("id", { name: "a1", labels: { x: "1" } }, { name: "a1", labels: { x: "1" } });
+            assert.equal(same.changes, false);
+            const changed = await p.diff!("id", { name: "a1", labels: { x: "1" } }, { name: "a1", labels: { x: "2" } });
+            assert.deepEqual(changed.replaces, ["labels"]);
+        }
+    });
+});
