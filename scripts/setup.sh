@@ -128,6 +128,10 @@ step_docker() {
     apt_install docker.io
   fi
   if ! docker info >/dev/null 2>&1; then
+    # A dockerd that was killed (e.g. with the session that started it) leaves its pid file behind.
+    if ! pgrep -x dockerd >/dev/null 2>&1 && [ -f /var/run/docker.pid ]; then
+      as_root rm -f /var/run/docker.pid
+    fi
     log "docker: starting dockerd (log: $EOSNET_CACHE/dockerd.log)"
     mkdir -p "$EOSNET_CACHE"
     as_root sh -c "nohup dockerd >'$EOSNET_CACHE/dockerd.log' 2>&1 &"
