@@ -107,6 +107,13 @@ describe("Network wiring (mocks)", function () {
         }
         assert.deepEqual(get("w-bios").dependsOn, ["w-preactivate"]);
         assert.deepEqual(get("w-features").dependsOn, ["w-bios"]);
+        for (const acct of ["eosio.token", "eosio.msig", "eosio.stake", "eosio.rex"]) {
+            assert.deepEqual(get(`w-account-${acct}`).dependsOn, ["w-features"], `system account ${acct} before the features`);
+        }
+        assert.deepEqual(get("w-contract-eosio.token").dependsOn, ["w-account-eosio.token"]);
+        assert.deepEqual(get("w-token").dependsOn, ["w-contract-eosio.token"]);
+        assert.deepEqual(get("w-account-voteraaaaaaa").dependsOn, ["w-system-init"]);
+        assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa"]);
         assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-token"));
         assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-priv-eosio.msig"));
         assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system"]);
