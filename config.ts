@@ -103,7 +103,7 @@ export const ContractsSchema = z
     })
     .strict();
 
-export const StackConfigSchema = z
+const StackConfigObject = z
     .object({
         node: NodeRuntimeSchema,
         contracts: ContractsSchema.default({}),
@@ -120,7 +120,149 @@ export const StackConfigSchema = z
     })
     .strict();
 
+/** Field-level schema; `parseStackConfig` adds the cross-field checks once every field is valid. */
+export const StackConfigSchema = StackConfigObject;
+
 export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+type RawConfig = z.output<typeof StackConfigObject>;
+
+/** Units of an asset string in the configured core symbol, or the reason it is not one. */
+function units(text: string, code: string, precision: number): bigint | string {
+    const m = /^(\d+)(?:\.(\d+))? ([A-Z]{1,7})$/.exec(text);
+    if (!m) {
+        return `expected an asset like "1.${"0".repeat(precision)} ${code}"`;
+    }
+    if (m[3] !== code) {
+        return `expected the core symbol ${code}, got ${m[3]}`;
+    }
+    if ((m[2] ?? "").length !== precision) {
+        return `expected ${precision} decimals for ${code}, got ${(m[2] ?? "").length}`;
+    }
+    return BigInt(m[1]) * 10n ** BigInt(precision) + BigInt(m[2] || "0");
+}
+
+/** Checks that span several fields; each problem carries the path of the field to fix. */
+export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[]; message: string }[] {
+    const out: { path: (string | number)[]; message: string }[] = [];
+    const chain = cfg.chain ?? {};
+    const code = chain.coreSymbol ?? "SYS";
+    const precision = chain.precision ?? 4;
+    const asset = (path: (string | number)[], text: string | undefined): bigint | undefined => {
+        if (text === undefined) {
+            return undefined;
+        }
+        const u = units(text, code, precision);
+        if (typeof u === "string") {
+            out.push({ path, message: u });
+            return undefined;
+        }
+        return u;
+    };
+    const maxSupply = asset(["chain", "maxSupply"], chain.maxSupply ?? `10000000000.${"0".repeat(precision)} ${code}`);
+    const issue = asset(["chain", "issue"], chain.issue ?? `1000000000.${"0".repeat(precision)} ${code}`);
+    if (maxSupply !== undefined && issue !== undefined && issue > maxSupply) {
+        out.push({ path: ["chain", "issue"], message: `issue ${chain.issue} exceeds the max supply ${chain.maxSupply}` });
+    }
+    const rule = cfg.stakeRule ?? {};
+    const ram = asset(["stakeRule", "ram"], rule.ram ?? `0.1000 ${code}`) ?? 0n;
+    asset(["stakeRule", "minStake"], rule.minStake);
+    asset(["stakeRule", "maxLiquid"], rule.maxLiquid);
+
+    // Names: unique across producers and accounts, and not the system's own.
+    const seen = new Map<string, string>();
+    const producers = cfg.producers ?? [];
+    const accounts = cfg.accounts ?? [];
+    const named: [string, (string | number)[]][] = [
+        ...producers.map((p: any, i: number) => [p.name, ["producers", i, "name"]] as [string, (string | number)[]]),
+        ...accounts.map((a: any, i: number) => [a.name, ["accounts", i, "name"]] as [string, (string | number)[]]),
+    ];
+    for (const [name, path] of named) {
+        if (name === "eosio" || String(name).startsWith("eosio.")) {
+            out.push({ path, message: `${name} is a system account name` });
+        } else if (seen.has(name)) {
+            out.push({ path, message: `duplicate name ${name} (also at ${seen.get(name)})` });
+        } else {
+            seen.set(name, path.map((x) => (typeof x === "number" ? `[${x}]` : x)).join(".").replace(/\.\[/g, "["));
+        }
+    }
+
+    // Funds: each covers RAM; together they fit in what eosio is issued.
+    let total = 0n;
+    const funded: [any, (string | number)[]][] = [
+        ...producers.map((p: any, i: number) => [p, ["producers", i, "funds"]] as [any, (string | number)[]]),
+        ...accounts.map((a: any, i: number) => [a, ["accounts", i, "funds"]] as [any, (string | number)[]]),
+    ];
+    for (const [entry, path] of funded) {
+        const f = asset(path, entry.funds ?? (path[0] === "producers" ? `1000.${"0".repeat(precision)} ${code}` : undefined));
+        if (f === undefined) {
+            continue;
+        }
+        if (f < ram) {
+            out.push({ path, message: `${entry.funds} does not cover the RAM purchase of ${rule.ram ?? `0.1000 ${code}`}` });
+        }
+        total += f;
+    }
+    if (cfg.distribution) {
+        const d = asset(["distribution", "total"], cfg.distribution.total);
+        total += d ?? 0n;
+    }
+    if (issue !== undefined && total > issue) {
+        const fmt = (u: bigint) => `${u / 10n ** BigInt(precision)}${precision > 0 ? "." + (u % 10n ** BigInt(precision)).toString().padStart(precision, "0") : ""} ${code}`;
+        out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(total)} in all, more than the ${fmt(issue)} issued to eosio` });
+    }
+
+    // Ports: distinct on the host.
+    const ports = new Map<number, string>();
+    const usePort = (port: number | undefined, path: (string | number)[]) => {
+        if (port === undefined) {
+            return;
+        }
+        const where = path.map((x) => (typeof x === "number" ? `[${x}]` : x)).join(".").replace(/\.\[/g, "[");
+        if (ports.has(port)) {
+            out.push({ path, message: `port ${port} is already used by ${ports.get(port)}` });
+        } else {
+            ports.set(port, where);
+        }
+    };
+    const bootHttp = cfg.bootNode?.httpPort ?? 8888;
+    usePort(bootHttp, ["bootNode", "httpPort"]);
+    producers.forEach((p: any, i: number) => {
+        if (p.runsNode !== false) {
+            usePort(p.httpPort ?? bootHttp + i + 1, ["producers", i, "httpPort"]);
+        }
+    });
+
+    // Votes and proxies.
+    const producerNames = new Set(producers.map((p: any) => p.name));
+    const proxies = new Set(accounts.filter((a: any) => a.isProxy).map((a: any) => a.name));
+    accounts.forEach((a: any, i: number) => {
+        (a.votes ?? []).forEach((v: string, j: number) => {
+            if (!producerNames.has(v)) {
+                out.push({ path: ["accounts", i, "votes", j], message: `${v} is not a configured producer` });
+            }
+        });
+        if (new Set(a.votes ?? []).size !== (a.votes ?? []).length) {
+            out.push({ path: ["accounts", i, "votes"], message: "votes for the same producer twice" });
+        }
+        if (a.proxy !== undefined) {
+            if ((a.votes ?? []).length > 0) {
+                out.push({ path: ["accounts", i, "proxy"], message: "an account votes for producers or delegates to a proxy, not both" });
+            }
+            if (a.isProxy) {
+                out.push({ path: ["accounts", i, "proxy"], message: "a proxy cannot delegate its vote to another proxy" });
+            } else if (!proxies.has(a.proxy)) {
+                out.push({ path: ["accounts", i, "proxy"], message: `${a.proxy} is not a configured proxy (isProxy: true)` });
+            }
+        }
+    });
+    return out;
+}
+
+/** `eos-network:producers[2].name`: the form `pulumi config set --path` takes. */
+export function configPath(path: (string | number)[]): string {
+    return `eos-network:${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${String(x)}`)).join("").slice(1)}`;
+}
 
 export class ConfigError extends Error {
     constructor(public readonly problems: { path: string; message: string }[]) {
@@ -135,12 +277,16 @@ export class ConfigError extends Error {
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = StackConfigSchema.safeParse(raw);
     if (result.success) {
-        return result.data;
+        const crossField = crossFieldProblems(result.data);
+        if (crossField.length === 0) {
+            return result.data;
+        }
+        throw new ConfigError(crossField.map((p) => ({ path: configPath(p.path), message: p.message })));
     }
     const problems = result.error.issues.map((issue) => {
         const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
         return keys.map((k) => ({
-            path: `eos-network:${[...issue.path, ...(k === undefined ? [] : [k])].join(".")}`,
+            path: configPath([...issue.path, ...(k === undefined ? [] : [k])]),
             message: issue.code === "unrecognized_keys" ? "unknown key (typo?)" : issue.message,
         }));
     });
