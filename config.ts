@@ -1,5 +1,6 @@
 // Stack configuration: read from `eos-network:*`, validated with zod before any resource exists.
 import { z } from "zod";
+import { formatAsset, readAsset } from "./providers/logic/assets";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -127,19 +128,19 @@ export type StackConfig = z.infer<typeof StackConfigSchema>;
 
 type RawConfig = z.output<typeof StackConfigObject>;
 
-/** Units of an asset string in the configured core symbol, or the reason it is not one. */
+/** Units of a non-negative asset string in the configured core symbol, or the reason it is not one. */
 function units(text: string, code: string, precision: number): bigint | string {
-    const m = /^(\d+)(?:\.(\d+))? ([A-Z]{1,7})$/.exec(text);
-    if (!m) {
+    const r = readAsset(text, { code, precision });
+    if (r.kind === "shape" || (r.kind === "units" && r.units < 0n)) {
         return `expected an asset like "1.${"0".repeat(precision)} ${code}"`;
     }
-    if (m[3] !== code) {
-        return `expected the core symbol ${code}, got ${m[3]}`;
+    if (r.kind === "symbol") {
+        return `expected the core symbol ${code}, got ${r.code}`;
     }
-    if ((m[2] ?? "").length !== precision) {
-        return `expected ${precision} decimals for ${code}, got ${(m[2] ?? "").length}`;
+    if (r.kind === "precision") {
+        return `expected ${precision} decimals for ${code}, got ${r.decimals}`;
     }
-    return BigInt(m[1]) * 10n ** BigInt(precision) + BigInt(m[2] || "0");
+    return r.units;
 }
 
 /** Checks that span several fields; each problem carries the path of the field to fix. */
@@ -208,7 +209,7 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         total += d ?? 0n;
     }
     if (issue !== undefined && total > issue) {
-        const fmt = (u: bigint) => `${u / 10n ** BigInt(precision)}${precision > 0 ? "." + (u % 10n ** BigInt(precision)).toString().padStart(precision, "0") : ""} ${code}`;
+        const fmt = (u: bigint) => formatAsset(u, { code, precision });
         out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(total)} in all, more than the ${fmt(issue)} issued to eosio` });
     }
 

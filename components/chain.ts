@@ -1,4 +1,6 @@
-// Reading the chain's HTTP API (plain fetch: get_info is all a reader needs here).
+// Reading the chain's HTTP API from the program (get_info is all a reader needs here).
+import { post } from "../providers/chain/client";
+
 export interface ChainInfo {
     chain_id: string;
     head_block_num: number;
@@ -8,9 +10,5 @@ export interface ChainInfo {
 }
 
 export async function getInfo(endpoint: string): Promise<ChainInfo> {
-    const res = await fetch(`${endpoint}/v1/chain/get_info`, { method: "POST", body: "{}" });
-    if (!res.ok) {
-        throw new Error(`get_info at ${endpoint} answered ${res.status}: ${await res.text()}`);
-    }
-    return (await res.json()) as ChainInfo;
+    return (await post(endpoint, "/v1/chain/get_info", {})) as ChainInfo;
 }

@@ -9,7 +9,7 @@ import { KeyPair, publicKeyOf } from "../providers/keys";
 import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
 import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
 import { getInfo } from "./chain";
-import { CONTAINER_P2P_PORT, Node, renderGenesis } from "./node";
+import { CONTAINER_P2P_PORT, Node, nodeObjectName, renderGenesis } from "./node";
 import { desiredSchedule, fundedAccounts, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "./plan";
 
 export interface NetworkArgs {
@@ -71,8 +71,8 @@ export class Network extends pulumi.ComponentResource {
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         const keyList = (k: AccountKey) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
 
-        const bootAgent = `${args.prefix}-boot`;
-        const producerAgents = cfg.producers.map((p) => `${args.prefix}-${p.name.replace(/\./g, "-")}`);
+        const bootAgent = nodeObjectName(args.prefix, "boot");
+        const producerAgents = cfg.producers.map((p) => nodeObjectName(args.prefix, p.name));
         const peersOf = (self: string) => [bootAgent, ...producerAgents.filter((a, i) => cfg.producers[i].runsNode)]
             .filter((a) => a !== self)
             .map((a) => `${a}:${CONTAINER_P2P_PORT}`);

@@ -96,6 +96,11 @@ export function nodeHealthcheck(): string[] {
     return ["CMD", "bash", "-c", probe];
 }
 
+/** Name of a node's docker objects (container, alias on the network): <prefix>-<role>. */
+export function nodeObjectName(prefix: string, role: string): string {
+    return `${prefix}-${role.replace(/\./g, "-")}`;
+}
+
 export interface NodeArgs {
     /** Docker object name prefix for this stack, e.g. eosnet-dev. */
     prefix: string;
@@ -115,14 +120,13 @@ export interface NodeArgs {
 export class Node extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     public readonly httpEndpoint: pulumi.Output<string>;
-    public readonly p2pAddress: string;
     /** The container: chain-side resources are deletedWith it (a new container is a new chain). */
     public readonly container: DockerContainer;
 
     constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eos:index:Node", name, {}, opts);
         const labels = { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, "io.eos-network.role": args.role };
-        const objectName = `${args.prefix}-${args.role.replace(/\./g, "-")}`;
+        const objectName = nodeObjectName(args.prefix, args.role);
 
         const volume = new DockerVolume(`${name}-volume`, { name: `${objectName}-data`, labels }, { parent: this });
 
@@ -156,7 +160,6 @@ export class Node extends pulumi.ComponentResource {
         this.container = container;
         this.containerName = container.name;
         this.httpEndpoint = container.containerId.apply(() => `http://${host}:${args.httpPort}`);
-        this.p2pAddress = `${objectName}:${CONTAINER_P2P_PORT}`;
         this.registerOutputs({ containerName: this.containerName, httpEndpoint: this.httpEndpoint });
     }
 }

@@ -3,6 +3,7 @@
 // resources that are `deletedWith` the chain never run on a reset.
 import * as pulumi from "@pulumi/pulumi";
 import * as chain from "./client";
+import { replaceOn } from "./resources";
 
 const active = (actor: string) => [{ actor, permission: "active" }];
 
@@ -32,11 +33,6 @@ async function sameKey(a: string, b: string): Promise<boolean> {
     const { PublicKey } = await import("eosjs/dist/eosjs-key-conversions");
     return PublicKey.fromString(a).toString() === PublicKey.fromString(b).toString();
 }
-
-const replaceOn = (keys: string[]) => async (_id: string, olds: any, news: any) => {
-    const replaces = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: replaces.length > 0, replaces };
-};
 
 // ---------------------------------------------------------------------------------------------
 // Account

@@ -119,21 +119,6 @@ export async function waitForTransactionInBlock(conn: Connection, transactionId:
     }
 }
 
-/** Waits until the chain's LIB reaches `blockNum` (the block is final). */
-export async function waitForIrreversible(conn: Connection, blockNum: number, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const info = await conn.rpc.get_info();
-        if (info.last_irreversible_block_num >= blockNum) {
-            return;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(`LIB stuck at ${info.last_irreversible_block_num}, waiting for ${blockNum}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-    }
-}
-
 /** ABI JSON with the optional arrays some toolchains omit, so eosjs can serialize it. */
 export function normalizeAbi(abi: any): any {
     const out = { ...abi };

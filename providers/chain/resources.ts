@@ -11,6 +11,12 @@ export function fileSha256(path: string): string {
     return crypto.createHash("sha256").update(fs.readFileSync(path)).digest("hex");
 }
 
+/** A diff where a change to any of `keys` replaces the resource and nothing else is a change. */
+export const replaceOn = (keys: string[]) => async (_id: string, olds: any, news: any) => {
+    const replaces = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return { changes: replaces.length > 0, replaces };
+};
+
 // ---------------------------------------------------------------------------------------------
 // Protocol features
 
@@ -52,10 +58,7 @@ export const protocolFeaturesProvider: pulumi.dynamic.ResourceProvider = {
         }
         return { inputs: { ...news, exclude: [...(news.exclude || [])].sort() }, failures };
     },
-    async diff(_id: string, olds: any, news: any) {
-        const replaces = ["chainId", "phase", "exclude"].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-        return { changes: replaces.length > 0, replaces };
-    },
+    diff: replaceOn(["chainId", "phase", "exclude"]),
     async create(inputs: any) {
         const supported = await chain.post(inputs.endpoint, "/v1/producer/get_supported_protocol_features", {});
         const plan = planFeatureActivation(supported, inputs.exclude);

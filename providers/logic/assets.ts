@@ -7,21 +7,42 @@ export interface CoreSymbol {
 
 const ASSET = /^(-?\d+)(?:\.(\d+))? ([A-Z]{1,7})$/;
 
-/** Units of an asset string like "1000.0000 SYS"; the precision must match the symbol's exactly. */
-export function parseAsset(text: string, symbol: CoreSymbol): bigint {
-    const m = ASSET.exec(text.trim());
+/** What an asset string says in `symbol`, or which part of it is wrong (callers word the message). */
+export type AssetReading =
+    | { kind: "units"; units: bigint }
+    | { kind: "shape" }
+    | { kind: "symbol"; code: string }
+    | { kind: "precision"; decimals: number };
+
+export function readAsset(text: string, symbol: CoreSymbol): AssetReading {
+    const m = ASSET.exec(text);
     if (!m) {
-        throw new Error(`'${text}' is not an asset like "1000.${"0".repeat(symbol.precision)} ${symbol.code}"`);
+        return { kind: "shape" };
     }
     const [, whole, frac = "", code] = m;
     if (code !== symbol.code) {
-        throw new Error(`'${text}' is in ${code}, expected ${symbol.code}`);
+        return { kind: "symbol", code };
     }
     if (frac.length !== symbol.precision) {
-        throw new Error(`'${text}' has ${frac.length} decimals, ${symbol.code} has ${symbol.precision}`);
+        return { kind: "precision", decimals: frac.length };
     }
     const units = BigInt(whole.replace("-", "")) * 10n ** BigInt(symbol.precision) + BigInt(frac || "0");
-    return whole.startsWith("-") ? -units : units;
+    return { kind: "units", units: whole.startsWith("-") ? -units : units };
+}
+
+/** Units of an asset string like "1000.0000 SYS"; the precision must match the symbol's exactly. */
+export function parseAsset(text: string, symbol: CoreSymbol): bigint {
+    const r = readAsset(text.trim(), symbol);
+    switch (r.kind) {
+        case "units":
+            return r.units;
+        case "shape":
+            throw new Error(`'${text}' is not an asset like "1000.${"0".repeat(symbol.precision)} ${symbol.code}"`);
+        case "symbol":
+            throw new Error(`'${text}' is in ${r.code}, expected ${symbol.code}`);
+        case "precision":
+            throw new Error(`'${text}' has ${r.decimals} decimals, ${symbol.code} has ${symbol.precision}`);
+    }
 }
 
 export function formatAsset(units: bigint, symbol: CoreSymbol): string {
