@@ -1,6 +1,9 @@
 // Stack configuration: read from `eos-network:*`, validated with zod before any resource exists.
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { formatAsset, readAsset } from "./providers/logic/assets";
+import { MIN_ACTIVATED_STAKE } from "./providers/logic/election";
+import { electionOf, fundedAccounts } from "./components/plan";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -32,6 +35,19 @@ const accountName = z
     .regex(/^[a-z1-5.]{1,12}$/, "expected an account name: up to 12 of a-z, 1-5 and '.'")
     .refine((n) => !n.endsWith("."), "an account name cannot end with '.'");
 
+/** A public key (EOS... or PUB_K1_...) whose checksum holds. */
+export function isPublicKey(text: string): boolean {
+    try {
+        const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
+        PublicKey.fromString(text);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+const publicKey = z.string().refine(isPublicKey, "expected a public key (EOS... or PUB_K1_...) with a valid checksum");
+
 export const ProducerSchema = z
     .object({
         name: accountName,
@@ -43,6 +59,8 @@ export const ProducerSchema = z
         httpPort: port.optional(),
         /** Funds given to the producer account at creation, split by the stake rule. */
         funds: z.string().default("1000.0000 SYS"),
+        /** The key this producer must have; its private key is eos-network:keys.<name> (secret). */
+        publicKey: publicKey.optional(),
     })
     .strict();
 
@@ -51,11 +69,13 @@ export const StakedAccountSchema = z
         name: accountName,
         funds: z.string(),
         /** Producers this account votes for (at most 30). */
-        votes: z.array(accountName).max(30).default([]),
+        votes: z.array(accountName).max(30, "at most 30 producers (eosio.system's limit per voter)").default([]),
         /** Proxy this account delegates its vote to. */
         proxy: accountName.optional(),
         /** Registers the account as a proxy. */
         isProxy: z.boolean().default(false),
+        /** The key this account must have; its private key is eos-network:keys.<name> (secret). */
+        publicKey: publicKey.optional(),
     })
     .strict();
 
@@ -94,6 +114,8 @@ export const ChainSchema = z
             .string()
             .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?$/, "expected YYYY-MM-DDTHH:MM:SS.sss")
             .default("2026-01-01T00:00:00.000"),
+        /** Genesis initial_key (eosio's key); the boot node signs with eos-network:keys.eosio, which must match. */
+        initialKey: publicKey.optional(),
     })
     .strict();
 
@@ -106,7 +128,7 @@ export const ContractsSchema = z
 
 const StackConfigObject = z
     .object({
-        node: NodeRuntimeSchema,
+        node: z.object(NodeRuntimeSchema.shape, { required_error: "required: the node runtime, at least { image: <image with nodeos>:<version> }" }).strict(),
         contracts: ContractsSchema.default({}),
         producers: z.array(ProducerSchema).default([]),
         accounts: z.array(StakedAccountSchema).default([]),
@@ -257,6 +279,18 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
             }
         }
     });
+
+    // Votes must reach eosio.system's activation stake, or no producer is ever scheduled.
+    if (out.length === 0 && producers.length > 0) {
+        const election = electionOf(cfg as StackConfig);
+        if (election.ranking.length > 0 && !election.activated) {
+            const fmt = (u: bigint) => formatAsset(u, { code, precision });
+            out.push({
+                path: ["accounts"],
+                message: `voters stake ${fmt(election.activatedStake)} in all; eosio.system elects producers only once ${fmt(MIN_ACTIVATED_STAKE)} has voted (min_activated_stake)`,
+            });
+        }
+    }
     return out;
 }
 
@@ -265,9 +299,10 @@ export function configPath(path: (string | number)[]): string {
     return `eos-network:${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${String(x)}`)).join("").slice(1)}`;
 }
 
-export class ConfigError extends Error {
+/** Every problem of a config at once; a RunError, so Pulumi prints it without a stack trace. */
+export class ConfigError extends pulumi.RunError {
     constructor(public readonly problems: { path: string; message: string }[]) {
-        super(`invalid stack configuration:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+        super(`invalid stack configuration (nothing was created or changed):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
     }
 }
 
@@ -299,24 +334,91 @@ export const SECRET_KEYS_CONFIG = "keys";
 
 /**
  * Checks configured keys without ever putting a key in a message: names must be eosio or a
- * configured producer/account, values valid private keys. Returns the problems found.
+ * configured producer/account, values valid private keys, and every public key pinned in config
+ * (chain.initialKey, producers[].publicKey, accounts[].publicKey) must have its private key here.
  */
-export function checkConfiguredKeys(keys: Record<string, unknown>, accountNames: string[], publicKeyOf: (k: string) => string): { path: string; message: string }[] {
-    const known = new Set(["eosio", ...accountNames]);
+export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
-    for (const [name, value] of Object.entries(keys)) {
+    const known = new Set(["eosio", ...cfg.producers.map((p) => p.name), ...stakedAccountNames(cfg)]);
+    const derived = new Map<string, string>();
+    for (const [name, value] of Object.entries(keys ?? {})) {
         const path = `eos-network:keys.${name}`;
         if (!known.has(name)) {
             problems.push({ path, message: "no such producer or account in this stack (typo?)" });
             continue;
         }
         try {
-            publicKeyOf(String(value));
+            if (typeof value !== "string") {
+                throw new Error("not a string");
+            }
+            derived.set(name, publicKeyOf(value));
         } catch {
             problems.push({ path, message: "not a valid private key (expected 5... or PVT_K1_...)" });
         }
     }
+    const pinned: [string, string, (string | number)[], string][] = [
+        ...(cfg.chain.initialKey ? [["eosio", cfg.chain.initialKey, ["chain", "initialKey"], "the boot node's signing key"] as [string, string, (string | number)[], string]] : []),
+        ...cfg.producers.flatMap((p, i) => (p.publicKey ? [[p.name, p.publicKey, ["producers", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
+        ...cfg.accounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["accounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
+    ];
+    for (const [name, pub, path, what] of pinned) {
+        const keyPath = `eos-network:keys.${name}`;
+        if (!keys || !(name in keys)) {
+            problems.push({ path: configPath(path), message: `needs its private key in ${keyPath} (pulumi config set --secret --path keys.${name})` });
+        } else if (derived.has(name) && derived.get(name) !== legacyPublicKey(pub)) {
+            problems.push({ path: configPath(path), message: `does not match ${what} in ${keyPath}` });
+        }
+    }
     return problems;
+}
+
+function stakedAccountNames(cfg: StackConfig): string[] {
+    return fundedAccounts(cfg).map((a) => a.name);
+}
+
+/** EOS... form of a valid public key, for comparisons. */
+function legacyPublicKey(text: string): string {
+    const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
+    return PublicKey.fromString(text).toLegacyString();
+}
+
+/** Whether Pulumi holds a config key as a secret (unknown: assume it does). */
+function configIsSecret(key: string): boolean {
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config");
+    return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(key) : true;
+}
+
+/**
+ * The whole config path of a program run: `eos-network:*` from Pulumi's config map, field and
+ * cross-field checks, then the secret keys. Throws one ConfigError with every problem found.
+ */
+export function loadStackConfig(all: Record<string, string>, isSecret: (key: string) => boolean = configIsSecret): { config: StackConfig; keyNames: string[] } {
+    const config = parseStackConfig(rawStackConfig(all));
+    const keysKey = `eos-network:${SECRET_KEYS_CONFIG}`;
+    const entry = all[keysKey];
+    const problems: { path: string; message: string }[] = [];
+    let keys: Record<string, unknown> | undefined;
+    if (entry !== undefined) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(entry);
+        } catch {
+            parsed = undefined;
+        }
+        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+            problems.push({ path: keysKey, message: "expected an object of account name -> private key" });
+        } else {
+            keys = parsed as Record<string, unknown>;
+        }
+        if (!isSecret(keysKey)) {
+            problems.push({ path: keysKey, message: "holds private keys: set it with --secret (pulumi config set --secret --path keys.<account> <key>)" });
+        }
+    }
+    problems.push(...keyProblems(config, keys, require("./providers/keys").publicKeyOf));
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return { config, keyNames: Object.keys(keys ?? {}) };
 }
 
 /** Collects `eos-network:*` values from Pulumi's config map (as given by pulumi.runtime.allConfig()). */

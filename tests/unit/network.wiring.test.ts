@@ -12,30 +12,30 @@ interface Registered {
 
 const registered: Registered[] = [];
 
-pulumi.runtime.setMocks(
-    {
-        newResource(args) {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-            const state: any = { ...args.inputs };
-            if (args.type.endsWith("KeyPair")) {
-                state.publicKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
-                state.privateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
-            }
-            // containerId stays unknown (a preview): nothing may read the chain in a unit test.
-            return { id: `${args.name}-id`, state };
-        },
-        call() {
-            return {};
-        },
-    },
-    "eos-network",
-    "unit",
-    true, // preview: the network component must not read the chain
-);
-
 describe("Network wiring (mocks)", function () {
     let network: typeof import("../../components/network");
     before(async () => {
+        // In a hook: other test files install their own mocks.
+        pulumi.runtime.setMocks(
+            {
+                newResource(args) {
+                    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                    const state: any = { ...args.inputs };
+                    if (args.type.endsWith("KeyPair")) {
+                        state.publicKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
+                        state.privateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+                    }
+                    // containerId stays unknown (a preview): nothing may read the chain in a unit test.
+                    return { id: `${args.name}-id`, state };
+                },
+                call() {
+                    return {};
+                },
+            },
+            "eos-network",
+            "unit",
+            true, // preview: the network component must not read the chain
+        );
         network = await import("../../components/network");
     });
 
