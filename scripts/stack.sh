@@ -24,6 +24,10 @@ pulumi stack select --create "$stack" >/dev/null
 policy=()
 if [ -f "$ROOT/policies/PulumiPolicy.yaml" ] && [ "$action" != destroy ] && [ "$action" != refresh ]; then
   policy=(--policy-pack "$ROOT/policies")
+  # Per-stack policy settings (e.g. an allowed HTTP bind address) live beside the pack.
+  if [ -f "$ROOT/policies/config.$stack.json" ]; then
+    policy+=(--policy-pack-config "$ROOT/policies/config.$stack.json")
+  fi
 fi
 case "$action" in
   up|destroy|refresh) exec pulumi "$action" --yes --stack "$stack" "${policy[@]}" "${args[@]}" ;;

