@@ -27,6 +27,7 @@ export = async () => {
         bootPublicKey: network.bootPublicKey,
         activatedFeatures: network.activatedFeatures,
         activeProducers: network.activeProducers,
+        plannedSchedule: network.plannedSchedule,
         producerEndpoints: network.producerEndpoints,
     };
 };

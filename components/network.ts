@@ -35,6 +35,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly bootPublicKey: pulumi.Output<string>;
     public readonly activatedFeatures: pulumi.Output<string[]>;
     public readonly activeProducers: pulumi.Output<string[]>;
+    /** The schedule the configured votes elect (top 21 by stake, by name): known in preview. */
+    public readonly plannedSchedule: pulumi.Output<string[]>;
     public readonly producerEndpoints: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -168,6 +170,7 @@ export class Network extends pulumi.ComponentResource {
         }, { ...onChain, dependsOn: [accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes] }));
 
         const desired = desiredSchedule(cfg);
+        this.plannedSchedule = pulumi.output(desired);
         let last: pulumi.CustomResource[] = [init, ...votes];
         if (desired.length > 0) {
             const schedule = new ProducerSchedule(`${name}-schedule`, {
@@ -201,6 +204,7 @@ export class Network extends pulumi.ComponentResource {
             lib: this.lib,
             activatedFeatures: this.activatedFeatures,
             activeProducers: this.activeProducers,
+            plannedSchedule: this.plannedSchedule,
             producerEndpoints: this.producerEndpoints,
         });
     }

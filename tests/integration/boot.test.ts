@@ -56,6 +56,7 @@ describe("boot: a 4-producer network from genesis", function () {
         const res = await t.stack.up({ onOutput: progress });
         assert.equal(res.summary.result, "succeeded");
         assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
+        assert.deepEqual(res.outputs.plannedSchedule.value, PRODUCERS, "the planned schedule is what the chain elected");
         firstChainId = res.outputs.chainId.value;
 
         const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as any });

@@ -73,6 +73,8 @@ describe("policy pack and config checks through the CLI", function () {
         assert.match(result.stdout, /Policies:\s*\n\s*✅ eos-network@v/);
         assert.doesNotMatch(result.stdout + result.stderr, /mandatory/);
         assert.ok((result.changeSummary.create ?? 0) > 50, JSON.stringify(result.changeSummary));
+        // The schedule the votes will elect is shown before anything exists.
+        assert.match(result.stdout, /plannedSchedule\s*:\s*\[\s*\[0\]: "produceraaaa"\s*\[1\]: "producerbbbb"\s*\[2\]: "producercccc"\s*\[3\]: "producerdddd"/);
     });
 
     it("an up with a bad config fails naming the field, and creates nothing", async () => {
