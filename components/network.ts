@@ -8,9 +8,10 @@ import { DockerNetwork, LABEL_MANAGED, LABEL_STACK } from "../providers/docker/r
 import { KeyPair, publicKeyOf } from "../providers/keys";
 import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
 import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
-import { getInfo } from "./chain";
+import { eosioResigned, existingAccounts, getActiveSchedule, getInfo } from "./chain";
+import { scheduleChangeProblem } from "../providers/logic/election";
 import { CONTAINER_P2P_PORT, Node, nodeObjectName, renderGenesis } from "./node";
-import { desiredSchedule, fundedAccounts, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "./plan";
+import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "./plan";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -75,8 +76,7 @@ export class Network extends pulumi.ComponentResource {
 
         const bootAgent = nodeObjectName(args.prefix, "boot");
         const producerAgents = cfg.producers.map((p) => nodeObjectName(args.prefix, p.name));
-        const peersOf = (self: string) => [bootAgent, ...producerAgents.filter((a, i) => cfg.producers[i].runsNode)]
-            .filter((a) => a !== self)
+        const peersOf = (self: string) => nodePeers(bootAgent, cfg.producers.map((p, i) => ({ agent: producerAgents[i], runsNode: p.runsNode })), self)
             .map((a) => `${a}:${CONTAINER_P2P_PORT}`);
 
         const boot = new Node(`${name}-boot`, {
@@ -94,9 +94,35 @@ export class Network extends pulumi.ComponentResource {
         this.chainId = info.chain_id;
         this.bootPublicKey = bootKey.publicKey;
 
+        // A plan the chain cannot carry out stops here, in preview too (the node already runs),
+        // before any chain-side resource: every one of them takes this chain id.
+        const desired = desiredSchedule(cfg);
+        const checkedChainId = pulumi.all([this.chainId, boot.httpEndpoint]).apply(async ([id, endpoint]) => {
+            const problems: string[] = [];
+            const scheduleProblem = scheduleChangeProblem(await getActiveSchedule(endpoint), desired);
+            if (scheduleProblem) {
+                problems.push(`eos-network:accounts: ${scheduleProblem}`);
+            }
+            if (await eosioResigned(endpoint)) {
+                // Only eosio creates accounts here, and after the resignation it cannot sign alone.
+                const paths = accountConfigPaths(cfg);
+                const existing = await existingAccounts(endpoint, [...paths.keys()]);
+                for (const [account, where] of paths) {
+                    if (!existing.has(account)) {
+                        problems.push(`${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
+                            "reset the network (npm run destroy, then npm run up), or set eos-network:resign to false for a network that grows");
+                    }
+                }
+            }
+            if (problems.length > 0) {
+                throw new pulumi.RunError(`this change cannot be carried out on the running chain (nothing was changed):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            }
+            return id;
+        });
+
         // Chain-side resources go away with the boot container (a new one is a new chain).
         const onChain = { parent: this, deletedWith: boot.container };
-        const chainRef = { endpoint: this.httpEndpoint, chainId: this.chainId };
+        const chainRef = { endpoint: this.httpEndpoint, chainId: checkedChainId };
         const eosioKey = bootKey.privateKey;
         const contract = (n: string) => ({
             wasmPath: path.resolve(cfg.contracts.dir, n, `${n}.wasm`),
@@ -169,7 +195,6 @@ export class Network extends pulumi.ComponentResource {
             ...chainRef, voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "", voterKey: keys.get(a.name)!.privateKey,
         }, { ...onChain, dependsOn: [accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes] }));
 
-        const desired = desiredSchedule(cfg);
         this.plannedSchedule = pulumi.output(desired);
         let last: pulumi.CustomResource[] = [init, ...votes];
         if (desired.length > 0) {

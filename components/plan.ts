@@ -82,3 +82,29 @@ export function desiredSchedule(cfg: StackConfig): string[] {
 export function producerHttpPort(cfg: StackConfig, index: number): number {
     return cfg.producers[index].httpPort ?? cfg.bootNode.httpPort + index + 1;
 }
+
+/**
+ * p2p peers of a node: each producer node dials the boot node and the producer nodes listed before
+ * it; the boot node dials nobody (connections go both ways). Appending a producer therefore leaves
+ * every existing node's config, and so the running chain, untouched.
+ */
+export function nodePeers(bootAgent: string, producers: { agent: string; runsNode: boolean }[], self: string): string[] {
+    if (self === bootAgent) {
+        return [];
+    }
+    const index = producers.findIndex((p) => p.agent === self);
+    return [bootAgent, ...producers.slice(0, Math.max(index, 0)).filter((p) => p.runsNode).map((p) => p.agent)];
+}
+
+/** Config path of each producer and staked account (generated ones point at the distribution). */
+export function accountConfigPaths(cfg: StackConfig): Map<string, string> {
+    const paths = new Map<string, string>();
+    cfg.producers.forEach((p, i) => paths.set(p.name, `eos-network:producers[${i}].name`));
+    cfg.accounts.forEach((a, i) => paths.set(a.name, `eos-network:accounts[${i}].name`));
+    for (const a of stakedAccounts(cfg)) {
+        if (!paths.has(a.name)) {
+            paths.set(a.name, "eos-network:distribution");
+        }
+    }
+    return paths;
+}

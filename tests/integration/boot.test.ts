@@ -7,12 +7,14 @@ import { JsonRpc } from "eosjs";
 import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
+// Registered and running from the start, but not voted in: the swap test elects it.
+const STANDBY = "producereeee";
 
 async function testConfig() {
     return {
         node: { image: NODE_IMAGE },
         bootNode: { httpPort: await freePort() },
-        producers: await Promise.all(PRODUCERS.map(async (name) => ({ name, url: `https://${name}.example`, httpPort: await freePort() }))),
+        producers: await Promise.all([...PRODUCERS, STANDBY].map(async (name) => ({ name, url: `https://${name}.example`, httpPort: await freePort() }))),
         accounts: [
             { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
             { name: "proxyaaaaaaa", funds: "50000000.0000 SYS", isProxy: true, votes: PRODUCERS },
@@ -39,12 +41,20 @@ async function signersSince(rpc: JsonRpc, from: number, want: string[], maxBlock
 describe("boot: a 4-producer network from genesis", function () {
     this.timeout(20 * 60 * 1000);
     let t: TestStack;
+    let cfg: Awaited<ReturnType<typeof testConfig>>;
     let firstChainId = "";
+    let expected = PRODUCERS;
 
     before(async () => {
         assertToolchain();
-        t = await newTestStack(await testConfig());
+        cfg = await testConfig();
+        t = await newTestStack(cfg);
     });
+
+    const setVotes = async (votes: string[]) => {
+        const accounts = cfg.accounts.map((a) => (a.votes ? { ...a, votes } : a));
+        await t.stack.setConfig("eos-network:accounts", { value: JSON.stringify(accounts) });
+    };
 
     after(async () => {
         if (t) {
@@ -95,6 +105,56 @@ describe("boot: a 4-producer network from genesis", function () {
         assert.equal(res.summary.result, "succeeded");
     });
 
+    it("preview refuses votes that would shrink the schedule, and the chain is untouched", async () => {
+        await setVotes(PRODUCERS.slice(0, 3));
+        let message = "";
+        try {
+            await t.stack.preview();
+        } catch (e) {
+            message = String((e as Error).message);
+        }
+        assert.match(message, /eos-network:accounts: the votes elect 3 producer\(s\) \[produceraaaa, producerbbbb, producercccc\], but the chain runs 4 .* eosio.system never shrinks the schedule/);
+        await setVotes(PRODUCERS);
+        const res = await t.stack.preview();
+        assert.equal(res.changeSummary.update ?? 0, 0, JSON.stringify(res.changeSummary));
+    });
+
+    it("preview refuses a new producer once eosio has resigned (nothing could create its account)", async () => {
+        const ffff = { name: "producerffff", url: "https://producerffff.example", httpPort: await freePort() };
+        await t.stack.setConfig("eos-network:producers", { value: JSON.stringify([...cfg.producers, ffff]) });
+        let message = "";
+        try {
+            await t.stack.preview();
+        } catch (e) {
+            message = String((e as Error).message);
+        }
+        assert.match(message, /eos-network:producers\[5\]\.name: producerffff is not on the chain, and eosio has resigned to eosio.prods/);
+        await t.stack.setConfig("eos-network:producers", { value: JSON.stringify(cfg.producers) });
+    });
+
+    it("swapping a producer: preview shows the new schedule, up converges, a second up changes nothing", async () => {
+        expected = ["produceraaaa", "producerbbbb", "producercccc", STANDBY];
+        await setVotes(expected);
+
+        const preview = await t.stack.preview();
+        const planned = /plannedSchedule\s*:\s*\[([\s\S]*?)\n\s*\]/.exec(preview.stdout)?.[1] ?? "";
+        assert.match(planned, /producerdddd[\s\S]*producereeee/, `plannedSchedule diff in preview: ${planned}`);
+        // Exactly the two votes and the schedule change.
+        assert.deepEqual({ ...preview.changeSummary, same: undefined }, { update: 3, same: undefined });
+
+        const res = await t.stack.up({ onOutput: progress });
+        assert.deepEqual(res.outputs.activeProducers.value, expected);
+        const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as any });
+        const schedule: any = await rpc.get_producer_schedule();
+        assert.deepEqual(schedule.active.producers.map((p: any) => p.producer_name).sort(), expected);
+        const start = await rpc.get_info();
+        const seen = await signersSince(rpc, start.head_block_num + 1, [STANDBY], 2 * 12 * expected.length);
+        assert.ok(seen.has(STANDBY), "the newly elected producer signs blocks");
+
+        const again = await t.stack.up({ expectNoChanges: true, onOutput: progress });
+        assert.equal(again.summary.result, "succeeded");
+    });
+
     it("destroy leaves nothing behind, and the next up is a fresh chain", async () => {
         await t.stack.destroy({ onOutput: progress });
         assert.deepEqual(await leftovers(t.stackLabel), { containers: [], volumes: [], networks: [] });
@@ -103,7 +163,7 @@ describe("boot: a 4-producer network from genesis", function () {
         assert.equal(res.summary.result, "succeeded");
         assert.match(res.outputs.chainId.value, /^[0-9a-f]{64}$/);
         assert.notEqual(res.outputs.chainId.value, firstChainId, "a reset must give a new chain");
-        assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
+        assert.deepEqual(res.outputs.activeProducers.value, expected);
 
         await t.stack.destroy({ onOutput: progress });
         assert.deepEqual(await leftovers(t.stackLabel), { containers: [], volumes: [], networks: [] });

@@ -50,3 +50,17 @@ describe("election prediction", () => {
         }
     });
 });
+
+describe("schedule changes the chain can carry out", () => {
+    const { scheduleChangeProblem } = require("../../providers/logic/election") as typeof import("../../providers/logic/election");
+    it("allows the first election and any change that keeps or grows the size", () => {
+        assert.equal(scheduleChangeProblem(["eosio"], ["a", "b"]), undefined);
+        assert.equal(scheduleChangeProblem([], ["a"]), undefined);
+        assert.equal(scheduleChangeProblem(["a", "b"], ["a", "c"]), undefined);
+        assert.equal(scheduleChangeProblem(["a", "b"], ["a", "b", "c"]), undefined);
+    });
+    it("refuses a smaller schedule, naming both sets", () => {
+        assert.equal(scheduleChangeProblem(["b", "a"], ["a"]),
+            "the votes elect 1 producer(s) [a], but the chain runs 2 [a, b] and eosio.system never shrinks the schedule: keep at least 2 producers voted, or reset the network (npm run destroy, then npm run up)");
+    });
+});

@@ -45,3 +45,25 @@ describe("boot plan from the committed stacks", () => {
         assert.ok(staked >= 150_000_000, `only ${staked} SYS staked: voting would never activate`);
     });
 });
+
+describe("p2p topology", () => {
+    const { nodePeers } = require("../../components/plan") as typeof import("../../components/plan");
+    const producers = (n: number) => Array.from({ length: n }, (_, i) => ({ agent: `p${i}`, runsNode: i % 3 !== 2 }));
+
+    it("boot dials nobody; each producer dials boot and the running producers before it", () => {
+        const ps = producers(4);
+        assert.deepEqual(nodePeers("boot", ps, "boot"), []);
+        assert.deepEqual(nodePeers("boot", ps, "p0"), ["boot"]);
+        assert.deepEqual(nodePeers("boot", ps, "p3"), ["boot", "p0", "p1"]);
+    });
+
+    it("appending producers never changes an existing node's peers (every size up to 25)", () => {
+        for (let n = 1; n < 25; n++) {
+            const before = producers(n);
+            const after = producers(n + 1);
+            for (const self of ["boot", ...before.map((p) => p.agent)]) {
+                assert.deepEqual(nodePeers("boot", after, self), nodePeers("boot", before, self), `${self} at ${n}`);
+            }
+        }
+    });
+});
