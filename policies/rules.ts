@@ -1,7 +1,7 @@
 // The eos-network policy rules. Each is exported on its own so tests can call it directly; the pack
 // (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
 // advisory ones point at hygiene.
-import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { MIN_ACTIVATED_STAKE } from "../providers/logic/election";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/eos-network:";
@@ -303,5 +303,3 @@ export const smallRam: ResourceValidationPolicy = {
 
 export const mandatoryRules = [producerQuorum, httpLoopbackOnly, notAPublicChain, imagePinned, resignAfterElection];
 export const advisoryRules = [producerKeyReuse, smallRam];
-
-export type { ReportViolation };
