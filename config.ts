@@ -4,6 +4,7 @@ import { z } from "zod";
 import { formatAsset, readAsset } from "./providers/logic/assets";
 import { MIN_ACTIVATED_STAKE } from "./providers/logic/election";
 import { electionOf, fundedAccounts } from "./components/plan";
+import { isPublicKey, legacyPublicKey, publicKeyOf } from "./providers/keys";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -34,17 +35,6 @@ const accountName = z
     .string()
     .regex(/^[a-z1-5.]{1,12}$/, "expected an account name: up to 12 of a-z, 1-5 and '.'")
     .refine((n) => !n.endsWith("."), "an account name cannot end with '.'");
-
-/** A public key (EOS... or PUB_K1_...) whose checksum holds. */
-export function isPublicKey(text: string): boolean {
-    try {
-        const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
-        PublicKey.fromString(text);
-        return true;
-    } catch {
-        return false;
-    }
-}
 
 const publicKey = z.string().refine(isPublicKey, "expected a public key (EOS... or PUB_K1_...) with a valid checksum");
 
@@ -339,7 +329,7 @@ export const SECRET_KEYS_CONFIG = "keys";
  */
 export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
-    const known = new Set(["eosio", ...cfg.producers.map((p) => p.name), ...stakedAccountNames(cfg)]);
+    const known = new Set(["eosio", ...fundedAccounts(cfg).map((a) => a.name)]);
     const derived = new Map<string, string>();
     for (const [name, value] of Object.entries(keys ?? {})) {
         const path = `eos-network:keys.${name}`;
@@ -370,16 +360,6 @@ export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | un
         }
     }
     return problems;
-}
-
-function stakedAccountNames(cfg: StackConfig): string[] {
-    return fundedAccounts(cfg).map((a) => a.name);
-}
-
-/** EOS... form of a valid public key, for comparisons. */
-function legacyPublicKey(text: string): string {
-    const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
-    return PublicKey.fromString(text).toLegacyString();
 }
 
 /** Whether Pulumi holds a config key as a secret (unknown: assume it does). */
@@ -414,7 +394,7 @@ export function loadStackConfig(all: Record<string, string>, isSecret: (key: str
             problems.push({ path: keysKey, message: "holds private keys: set it with --secret (pulumi config set --secret --path keys.<account> <key>)" });
         }
     }
-    problems.push(...keyProblems(config, keys, require("./providers/keys").publicKeyOf));
+    problems.push(...keyProblems(config, keys, publicKeyOf));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -1,5 +1,5 @@
 // Reading the chain's HTTP API from the program: progress and the active schedule.
-import { post } from "../providers/chain/client";
+import { getAccount, post } from "../providers/chain/client";
 
 export interface ChainInfo {
     chain_id: string;
@@ -21,8 +21,8 @@ export async function getActiveSchedule(endpoint: string): Promise<string[]> {
 
 /** Whether eosio has handed its owner authority to eosio.prods (the boot's resignation). */
 export async function eosioResigned(endpoint: string): Promise<boolean> {
-    const eosio = await post(endpoint, "/v1/chain/get_account", { account_name: "eosio" });
-    const owner = (eosio.permissions ?? []).find((p: { perm_name: string }) => p.perm_name === "owner");
+    const eosio = await getAccount(endpoint, "eosio");
+    const owner = (eosio?.permissions ?? []).find((p: { perm_name: string }) => p.perm_name === "owner");
     return (owner?.required_auth?.keys ?? []).length === 0 && (owner?.required_auth?.accounts ?? []).some((a: any) => a.permission.actor === "eosio.prods");
 }
 
@@ -42,13 +42,8 @@ export async function existingAccounts(endpoint: string, names: string[]): Promi
     };
     const found = new Set([...(await rows("producers")), ...(await rows("voters"))]);
     for (const name of names.filter((n) => !found.has(n))) {
-        try {
-            await post(endpoint, "/v1/chain/get_account", { account_name: name });
+        if (await getAccount(endpoint, name)) {
             found.add(name);
-        } catch (e) {
-            if (!/answered [45]\d\d/.test(String((e as Error).message))) {
-                throw e; // the node did not answer: not a reason to call the account new
-            }
         }
     }
     return new Set(names.filter((n) => found.has(n)));

@@ -2,6 +2,7 @@
 // (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { readAnyAsset } from "../providers/logic/assets";
 import { MIN_ACTIVATED_STAKE } from "../providers/logic/election";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/eos-network:";
@@ -44,21 +45,9 @@ export function known<T>(read: () => T): T | undefined {
     }
 }
 
-/** Raw units of an asset string ("1.5000 SYS" -> 15000n), or undefined if it is not one. */
-export function assetUnits(text: unknown): bigint | undefined {
-    const m = typeof text === "string" ? /^(\d+)(?:\.(\d+))? [A-Z]{1,7}$/.exec(text.trim()) : null;
-    return m ? BigInt(m[1] + (m[2] ?? "")) : undefined;
-}
-
-function assetDecimals(text: string): number {
-    const m = /^\d+(?:\.(\d+))? /.exec(text.trim());
-    return m?.[1]?.length ?? 0;
-}
-
-/** Producers a ProducerSchedule resource asks for, if known. */
-function scheduledProducers(resources: PolicyResource[]): string[] | undefined {
-    const schedule = resources.find((r) => r.type === TYPES.schedule);
-    return schedule ? known(() => [...(schedule.props.producers as string[])]) : undefined;
+/** Producers a ProducerSchedule resource asks for, if known yet. */
+function producersOf(schedule: PolicyResource): string[] | undefined {
+    return known(() => [...(schedule.props.producers as string[])]);
 }
 
 // ---------------------------------------------------------------- mandatory
@@ -68,7 +57,8 @@ export const producerQuorum: StackValidationPolicy = {
     description: "At least 2/3+1 of the scheduled producers run a node in this stack, or blocks never become irreversible.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const scheduled = scheduledProducers(args.resources);
+        const schedule = args.resources.find((r) => r.type === TYPES.schedule);
+        const scheduled = schedule && producersOf(schedule);
         if (!scheduled || scheduled.length === 0) {
             return;
         }
@@ -217,7 +207,7 @@ export const resignAfterElection: StackValidationPolicy = {
             return;
         }
         const schedule = dependenciesOf(resign).find((d) => d.type === TYPES.schedule);
-        const producers = schedule ? known(() => [...(schedule.props.producers as string[])]) : [];
+        const producers = schedule ? producersOf(schedule) : [];
         if (!schedule || (producers !== undefined && producers.length === 0)) {
             reportViolation(`${resign.name} hands eosio to eosio.prods without waiting for an elected producer schedule: nobody could govern the chain`);
             return;
@@ -227,12 +217,12 @@ export const resignAfterElection: StackValidationPolicy = {
         let decimals = 4;
         for (const a of args.resources.filter((r) => r.type === TYPES.account)) {
             const name = known(() => a.props.name as string);
-            const cpu = known(() => a.props.cpu as string);
-            const net = known(() => a.props.net as string);
-            const units = (assetUnits(cpu) ?? 0n) + (assetUnits(net) ?? 0n);
+            const cpu = readAnyAsset(String(known(() => a.props.cpu) ?? ""));
+            const net = readAnyAsset(String(known(() => a.props.net) ?? ""));
+            const units = (cpu?.units ?? 0n) + (net?.units ?? 0n);
             if (name && units > 0n) {
                 staked.set(name, units);
-                decimals = assetDecimals(cpu!);
+                decimals = (cpu ?? net)!.symbol.precision;
             }
         }
         let voted = 0n;

@@ -44,3 +44,19 @@ export function publicKeyOf(privateKey: string): string {
     }
     return PrivateKey.fromString(privateKey).getPublicKey().toLegacyString();
 }
+
+/** A public key (EOS... or PUB_K1_...) whose checksum holds. */
+export function isPublicKey(text: string): boolean {
+    try {
+        legacyPublicKey(text);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** EOS... form of a valid public key, for comparisons. */
+export function legacyPublicKey(text: string): string {
+    const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
+    return PublicKey.fromString(text).toLegacyString();
+}

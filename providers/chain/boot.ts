@@ -11,18 +11,6 @@ function authority(publicKey: string) {
     return { threshold: 1, keys: [{ key: publicKey, weight: 1 }], accounts: [], waits: [] };
 }
 
-async function getAccount(endpoint: string, name: string): Promise<any | undefined> {
-    const res = await fetch(`${endpoint}/v1/chain/get_account`, { method: "POST", body: JSON.stringify({ account_name: name }) });
-    if (res.ok) {
-        return res.json();
-    }
-    const text = await res.text();
-    if (text.includes("unknown key") || text.includes("account_query_exception") || res.status === 500) {
-        return undefined;
-    }
-    throw new Error(`get_account ${name} answered ${res.status}: ${text}`);
-}
-
 function keysOf(account: any, perm: string): string[] {
     const p = (account.permissions || []).find((x: any) => x.perm_name === perm);
     return p ? p.required_auth.keys.map((k: any) => k.key) : [];
@@ -44,7 +32,7 @@ export const accountProvider: pulumi.dynamic.ResourceProvider = {
         return { changes: replaces.length + changed.length > 0, replaces };
     },
     async create(inputs: any) {
-        const existing = await getAccount(inputs.endpoint, inputs.name);
+        const existing = await chain.getAccount(inputs.endpoint, inputs.name);
         if (existing) {
             const owner = keysOf(existing, "owner");
             if (owner.length !== 1 || !(await sameKey(owner[0], inputs.ownerKey))) {
@@ -142,7 +130,7 @@ export class Token extends pulumi.dynamic.Resource {
 export const privilegeProvider: pulumi.dynamic.ResourceProvider = {
     diff: replaceOn(["chainId", "account"]),
     async create(inputs: any) {
-        const acct = await getAccount(inputs.endpoint, inputs.account);
+        const acct = await chain.getAccount(inputs.endpoint, inputs.account);
         if (!acct?.privileged) {
             const conn = await chain.connect(inputs.endpoint, [inputs.eosioKey]);
             await chain.transact(conn, [{ account: "eosio", name: "setpriv", authorization: active("eosio"), data: { account: inputs.account, is_priv: 1 } }]);
@@ -359,7 +347,7 @@ export const resignProvider: pulumi.dynamic.ResourceProvider = {
         const conn = await chain.connect(inputs.endpoint, [inputs.eosioKey]);
         const actions: chain.Action[] = [];
         for (const a of inputs.accounts as { account: string; controller: string }[]) {
-            const acct = await getAccount(inputs.endpoint, a.account);
+            const acct = await chain.getAccount(inputs.endpoint, a.account);
             const resigned = ["owner", "active"].every((perm) => {
                 const p = (acct.permissions || []).find((x: any) => x.perm_name === perm);
                 return p && p.required_auth.keys.length === 0 && p.required_auth.accounts.length === 1 && p.required_auth.accounts[0].permission.actor === a.controller;

@@ -152,6 +152,19 @@ export async function ensureEosioAbi(conn: Connection): Promise<void> {
     }
 }
 
+/** An account as get_account shows it, or undefined if the chain has no such account. */
+export async function getAccount(endpoint: string, name: string): Promise<any | undefined> {
+    const res = await fetch(`${endpoint}/v1/chain/get_account`, { method: "POST", body: JSON.stringify({ account_name: name }) });
+    if (res.ok) {
+        return res.json();
+    }
+    const text = await res.text();
+    if (text.includes("unknown key") || text.includes("account_query_exception") || res.status === 500) {
+        return undefined;
+    }
+    throw new Error(`get_account ${name} answered ${res.status}: ${text}`);
+}
+
 export async function post(endpoint: string, path: string, body: unknown): Promise<any> {
     const res = await fetch(`${endpoint}${path}`, { method: "POST", body: JSON.stringify(body) });
     const text = await res.text();

@@ -14,20 +14,29 @@ export type AssetReading =
     | { kind: "symbol"; code: string }
     | { kind: "precision"; decimals: number };
 
-export function readAsset(text: string, symbol: CoreSymbol): AssetReading {
+/** Units and symbol of an asset string in whatever symbol it names, or undefined if it is not one. */
+export function readAnyAsset(text: string): { units: bigint; symbol: CoreSymbol } | undefined {
     const m = ASSET.exec(text);
     if (!m) {
-        return { kind: "shape" };
+        return undefined;
     }
     const [, whole, frac = "", code] = m;
-    if (code !== symbol.code) {
-        return { kind: "symbol", code };
+    const units = BigInt(whole.replace("-", "")) * 10n ** BigInt(frac.length) + BigInt(frac || "0");
+    return { units: whole.startsWith("-") ? -units : units, symbol: { code, precision: frac.length } };
+}
+
+export function readAsset(text: string, symbol: CoreSymbol): AssetReading {
+    const r = readAnyAsset(text);
+    if (!r) {
+        return { kind: "shape" };
     }
-    if (frac.length !== symbol.precision) {
-        return { kind: "precision", decimals: frac.length };
+    if (r.symbol.code !== symbol.code) {
+        return { kind: "symbol", code: r.symbol.code };
     }
-    const units = BigInt(whole.replace("-", "")) * 10n ** BigInt(symbol.precision) + BigInt(frac || "0");
-    return { kind: "units", units: whole.startsWith("-") ? -units : units };
+    if (r.symbol.precision !== symbol.precision) {
+        return { kind: "precision", decimals: r.symbol.precision };
+    }
+    return { kind: "units", units: r.units };
 }
 
 /** Units of an asset string like "1000.0000 SYS"; the precision must match the symbol's exactly. */
