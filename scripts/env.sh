@@ -19,6 +19,7 @@ export EOSNET_CONTRACTS_DIR=${EOSNET_CONTRACTS_DIR:-$_EOSNET_ROOT/.eosnet/contra
 # Local file backend and a per-checkout passphrase: no Pulumi account is ever needed.
 export EOSNET_STATE_DIR=${EOSNET_STATE_DIR:-$_EOSNET_ROOT/.eosnet/state}
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$EOSNET_STATE_DIR}
+export EOSNET_STACKS_DIR=$_EOSNET_ROOT/.eosnet/stacks  # Pulumi.yaml's stackConfigDir
 if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ]; then
   export PULUMI_CONFIG_PASSPHRASE_FILE=${PULUMI_CONFIG_PASSPHRASE_FILE:-$_EOSNET_ROOT/.eosnet/passphrase}
 fi
@@ -28,3 +29,10 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_SKIP_CONFIRMATIONS=true
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
+
+# This machine's stack files (.eosnet/stacks) follow the tracked Pulumi.<stack>.yaml files; see
+# scripts/lib/stack-config.js. Needs the npm dependencies (js-yaml), so setup calls it last.
+eosnet_sync_stacks() {
+  node "$_EOSNET_ROOT/scripts/lib/stack-config.js" "$_EOSNET_ROOT" "$EOSNET_STACKS_DIR" "$@"
+}
+if [ -d "$_EOSNET_ROOT/node_modules/js-yaml" ]; then eosnet_sync_stacks; fi

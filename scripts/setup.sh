@@ -213,7 +213,8 @@ step_backend() {
     log "pulumi: generating the local stacks' passphrase in $PULUMI_CONFIG_PASSPHRASE_FILE"
     ( umask 077; head -c 32 /dev/urandom | base64 > "$PULUMI_CONFIG_PASSPHRASE_FILE" )
   fi
-  log "pulumi: backend $PULUMI_BACKEND_URL"
+  eosnet_sync_stacks
+  log "pulumi: backend $PULUMI_BACKEND_URL, stack files in $EOSNET_STACKS_DIR"
 }
 
 main() {

@@ -18,8 +18,10 @@ while [ $# -gt 0 ]; do
 done
 
 bash "$ROOT/scripts/setup.sh"
-source "$ROOT/scripts/env.sh"
+source "$ROOT/scripts/env.sh"  # also brings .eosnet/stacks/Pulumi.<stack>.yaml in step with the tracked file
 
+# A run killed with SIGKILL leaves its lock behind; its pending steps are handled by the engine.
+node "$ROOT/scripts/lib/stale-locks.js" "$EOSNET_STATE_DIR" eos-network "$stack"
 pulumi stack select --create "$stack" >/dev/null
 policy=()
 if [ -f "$ROOT/policies/PulumiPolicy.yaml" ] && [ "$action" != destroy ] && [ "$action" != refresh ]; then
@@ -30,7 +32,10 @@ if [ -f "$ROOT/policies/PulumiPolicy.yaml" ] && [ "$action" != destroy ] && [ "$
   fi
 fi
 case "$action" in
-  up|destroy|refresh) exec pulumi "$action" --yes --stack "$stack" "${policy[@]}" "${args[@]}" ;;
-  preview) exec pulumi preview --diff --stack "$stack" "${policy[@]}" "${args[@]}" ;;
+  # up and preview read the real network first, so drift shows in the plan and up repairs it.
+  up) exec pulumi up --yes --refresh --stack "$stack" "${policy[@]}" "${args[@]}" ;;
+  preview) exec pulumi preview --refresh --diff --stack "$stack" "${policy[@]}" "${args[@]}" ;;
+  refresh) exec pulumi refresh --yes --clear-pending-creates --stack "$stack" "${args[@]}" ;;
+  destroy) exec pulumi destroy --yes --stack "$stack" "${args[@]}" ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;
 esac

@@ -71,7 +71,7 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
                 await stack.destroy();
                 await stack.workspace.removeStack(name);
             } finally {
-                fs.rmSync(path.join(ROOT, `Pulumi.${name}.yaml`), { force: true });
+                fs.rmSync(path.join(ROOT, ".eosnet", "stacks", `Pulumi.${name}.yaml`), { force: true });
                 fs.rmSync(backendDir, { recursive: true, force: true });
             }
         },
