@@ -1,10 +1,12 @@
 // Stack configuration: read from `eos-network:*`, validated with zod before any resource exists.
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { formatAsset, readAsset } from "./providers/logic/assets";
-import { MIN_ACTIVATED_STAKE } from "./providers/logic/election";
-import { electionOf, fundedAccounts } from "./components/plan";
-import { isPublicKey, legacyPublicKey, publicKeyOf } from "./providers/keys";
+import { formatAsset, readAsset } from "./planning/assets";
+import { MIN_ACTIVATED_STAKE } from "./planning/election";
+import { electionOf, fundedAccounts } from "./planning/network";
+import { isPublicKey, legacyPublicKey, publicKeyOf } from "./keys/keys";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -362,6 +364,19 @@ export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | un
     return problems;
 }
 
+/** The system contracts the boot sets, each <dir>/<name>/<name>.wasm and .abi. */
+export const BOOT_CONTRACTS = ["eosio.bios", "eosio.token", "eosio.msig", "eosio.system"];
+
+/** Missing contract files, reported against eos-network:contracts.dir (relative to the project). */
+export function contractProblems(cfg: StackConfig, exists: (p: string) => boolean = fs.existsSync): { path: string; message: string }[] {
+    const dir = path.resolve(cfg.contracts.dir);
+    if (!exists(dir)) {
+        return [{ path: "eos-network:contracts.dir", message: `${dir} does not exist; npm run setup fills the default (.eosnet/contracts), or point it at a folder of contract builds` }];
+    }
+    const missing = BOOT_CONTRACTS.flatMap((c) => [".wasm", ".abi"].map((ext) => path.join(dir, c, `${c}${ext}`))).filter((f) => !exists(f));
+    return missing.length === 0 ? [] : [{ path: "eos-network:contracts.dir", message: `missing ${missing.map((f) => path.relative(dir, f)).join(", ")} in ${dir}` }];
+}
+
 /** Whether Pulumi holds a config key as a secret (unknown: assume it does). */
 function configIsSecret(key: string): boolean {
     const runtimeConfig = require("@pulumi/pulumi/runtime/config");
@@ -395,6 +410,7 @@ export function loadStackConfig(all: Record<string, string>, isSecret: (key: str
         }
     }
     problems.push(...keyProblems(config, keys, publicKeyOf));
+    problems.push(...contractProblems(config));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -1,17 +1,22 @@
-// Network: the top-level component of a stack. It runs the whole BIOS boot: boot node, protocol
+// Network: the top-level component of a stack. It wires the whole BIOS boot: boot node, protocol
 // features, system accounts and contracts, token, staked accounts, producers and their nodes,
-// votes, the producer schedule and the resignation of eosio.
+// votes, the producer schedule and the resignation of eosio. It holds no I/O: the chain is read
+// through the eosnet provider (getChainState), decisions come from planning/.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { DockerNetwork, LABEL_MANAGED, LABEL_STACK } from "../providers/docker/resources";
-import { KeyPair, publicKeyOf } from "../providers/keys";
-import { ContractDeployment, ProtocolFeatures } from "../providers/chain/resources";
-import { Account, Privilege, ProducerRegistration, ProducerSchedule, ProxyRegistration, Resign, SystemInit, Token, Vote } from "../providers/chain/boot";
-import { eosioResigned, existingAccounts, getActiveSchedule, getInfo } from "./chain";
-import { scheduleChangeProblem } from "../providers/logic/election";
-import { CONTAINER_P2P_PORT, Node, nodeObjectName, renderGenesis } from "./node";
-import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "./plan";
+import { publicKeyOf } from "../keys/keys";
+import { LABEL_MANAGED, LABEL_STACK } from "../provider/docker/engine";
+import { chainIdOf, renderGenesis } from "../planning/genesis";
+import { CONTAINER_P2P_PORT, nodeObjectName } from "../planning/node";
+import { chainRefusals } from "../planning/refusals";
+import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
+import { getChainState } from "../sdk/functions";
+import {
+    Account, Contract, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
+    ProxyRegistration, Resignation, SystemInit, Token, Vote,
+} from "../sdk/resources";
+import { Node } from "./node";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -39,27 +44,23 @@ export class Network extends pulumi.ComponentResource {
     /** The schedule the configured votes elect (top 21 by stake, by name): known in preview. */
     public readonly plannedSchedule: pulumi.Output<string[]>;
     public readonly producerEndpoints: pulumi.Output<Record<string, string>>;
+    /** The provider holding this chain's endpoint and keys, for resources added beside the network. */
+    public readonly chainProvider: Provider;
+    /** The provider of docker objects and key pairs. */
+    public readonly hostProvider: Provider;
+    /** The boot node's container: chain-side resources are deletedWith it. */
+    public readonly bootContainer: pulumi.CustomResource;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eos:index:Network", name, {}, opts);
+        super("eosnet:index:Network", name, {}, opts);
         const cfg = args.config;
         const labels = { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel };
-        const nodeDefaults = {
-            prefix: args.prefix,
-            stackLabel: args.stackLabel,
-            image: cfg.node.image,
-            httpBindAddress: cfg.node.httpBindAddress,
-            startTimeoutSeconds: cfg.node.startTimeoutSeconds,
-        };
-        const nodeSettings = (agent: string) => ({
-            p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`,
-            chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
-            maxTransactionTimeMs: cfg.node.maxTransactionTimeMs,
-            agentName: agent,
-            extraConfig: cfg.node.extraConfig,
-        });
+        const bindHost = cfg.node.httpBindAddress === "0.0.0.0" ? "127.0.0.1" : cfg.node.httpBindAddress;
 
-        const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this });
+        // Docker objects and generated keys need no credentials.
+        this.hostProvider = new Provider(`${name}-host`, {}, { parent: this });
+        const host = this.hostProvider;
+
         // A configured key where there is one, else a generated KeyPair kept (secret) in state.
         const keyFor = (account: string, resourceName: string, purpose: string): AccountKey => {
             const configured = args.configuredKeys;
@@ -67,161 +68,165 @@ export class Network extends pulumi.ComponentResource {
                 const privateKey = pulumi.secret(configured.values.apply((v) => v[account]));
                 return { privateKey, publicKey: pulumi.unsecret(privateKey.apply((k) => publicKeyOf(k))) };
             }
-            const pair = new KeyPair(resourceName, { purpose }, { parent: this });
+            const pair = new KeyPair(resourceName, { purpose }, { parent: this, provider: host });
             return { publicKey: pair.publicKey, privateKey: pair.privateKey };
         };
         const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
+        const keys = new Map<string, AccountKey>();
+        for (const f of fundedAccounts(cfg)) {
+            keys.set(f.name, keyFor(f.name, `${name}-key-${f.name}`, `${f.role} ${f.name}`));
+        }
+
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
-        const keyList = (k: AccountKey) => pulumi.all([k.publicKey, k.privateKey]).apply(([publicKey, privateKey]) => [{ publicKey, privateKey }]);
+        this.chainId = genesis.apply(chainIdOf);
+        this.httpEndpoint = pulumi.output(`http://${bindHost}:${cfg.bootNode.httpPort}`);
+        this.bootPublicKey = bootKey.publicKey;
+
+        // The chain's credentials: its endpoint, its id (every write checks it) and every key the
+        // stack signs with, held once, as a secret, in this provider's configuration.
+        this.chainProvider = new Provider(`${name}-chain`, {
+            endpoint: this.httpEndpoint,
+            chainId: this.chainId,
+            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey)]),
+        }, { parent: this });
+        const chain = this.chainProvider;
+
+        const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this, provider: host, deleteBeforeReplace: true });
 
         const bootAgent = nodeObjectName(args.prefix, "boot");
         const producerAgents = cfg.producers.map((p) => nodeObjectName(args.prefix, p.name));
         const peersOf = (self: string) => nodePeers(bootAgent, cfg.producers.map((p, i) => ({ agent: producerAgents[i], runsNode: p.runsNode })), self)
             .map((a) => `${a}:${CONTAINER_P2P_PORT}`);
+        const nodeSettings = (agent: string) => ({
+            p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`,
+            chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
+            maxTransactionTimeMs: cfg.node.maxTransactionTimeMs,
+            agentName: agent,
+            extraConfig: cfg.node.extraConfig,
+        });
+        const nodeDefaults = {
+            prefix: args.prefix,
+            stackLabel: args.stackLabel,
+            image: cfg.node.image,
+            httpBindAddress: cfg.node.httpBindAddress,
+            startTimeoutSeconds: cfg.node.startTimeoutSeconds,
+            network: network.name,
+            genesis,
+            chainId: this.chainId,
+            hostProvider: host,
+            chainProvider: chain,
+        };
 
         const boot = new Node(`${name}-boot`, {
             ...nodeDefaults,
             role: "boot",
-            network: network.name,
             httpPort: cfg.bootNode.httpPort,
-            genesis,
             settings: { ...nodeSettings(bootAgent), producerNames: ["eosio"], enableStaleProduction: true, peers: peersOf(bootAgent) },
-            signatureKeys: keyList(bootKey),
+            signingKeys: [bootKey.publicKey],
         }, { parent: this });
+        this.bootContainer = boot.container;
 
-        const info = boot.httpEndpoint.apply((endpoint) => getInfo(endpoint));
-        this.httpEndpoint = boot.httpEndpoint;
-        this.chainId = info.chain_id;
-        this.bootPublicKey = bootKey.publicKey;
-
-        // A plan the chain cannot carry out stops here, in preview too (the node already runs),
-        // before any chain-side resource: every one of them takes this chain id.
+        // A plan the chain cannot carry out stops here, in preview too, before any chain-side
+        // resource is registered: they all wait on this check.
         const desired = desiredSchedule(cfg);
-        const checkedChainId = pulumi.all([this.chainId, boot.httpEndpoint]).apply(async ([id, endpoint]) => {
-            const problems: string[] = [];
-            const scheduleProblem = scheduleChangeProblem(await getActiveSchedule(endpoint), desired);
-            if (scheduleProblem) {
-                problems.push(`eos-network:accounts: ${scheduleProblem}`);
-            }
-            if (await eosioResigned(endpoint)) {
-                // Only eosio creates accounts here, and after the resignation it cannot sign alone.
-                const paths = accountConfigPaths(cfg);
-                const existing = await existingAccounts(endpoint, [...paths.keys()]);
-                for (const [account, where] of paths) {
-                    if (!existing.has(account)) {
-                        problems.push(`${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
-                            "reset the network (npm run destroy, then npm run up), or set eos-network:resign to false for a network that grows");
-                    }
-                }
-            }
+        const paths = accountConfigPaths(cfg);
+        const state = getChainState(chain, [...paths.keys()]);
+        const checked = state.apply((s) => {
+            const problems = chainRefusals(s, desired, paths);
             if (problems.length > 0) {
                 throw new pulumi.RunError(`this change cannot be carried out on the running chain (nothing was changed):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             }
-            return id;
+            return [boot.container];
         });
 
-        // Chain-side resources go away with the boot container (a new one is a new chain).
-        const onChain = { parent: this, deletedWith: boot.container };
-        const chainRef = { endpoint: this.httpEndpoint, chainId: checkedChainId };
-        const eosioKey = bootKey.privateKey;
+        // Chain-side resources wait for the boot node and go away with it (a new one is a new chain).
+        const onChain = (after: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+            parent: this,
+            provider: chain,
+            deletedWith: boot.container,
+            dependsOn: checked.apply((c) => [...c, ...after]),
+        });
         const contract = (n: string) => ({
             wasmPath: path.resolve(cfg.contracts.dir, n, `${n}.wasm`),
             abiPath: path.resolve(cfg.contracts.dir, n, `${n}.abi`),
         });
 
         // Protocol features: PREACTIVATE, then eosio.bios (it has `activate`), then all the others.
-        const preactivate = new ProtocolFeatures(`${name}-preactivate`, { ...chainRef, phase: "preactivate" }, onChain);
-        const bios = new ContractDeployment(`${name}-bios`, { ...chainRef, account: "eosio", ...contract("eosio.bios"), privateKey: eosioKey },
-            { ...onChain, dependsOn: [preactivate] });
-        const features = new ProtocolFeatures(`${name}-features`, { ...chainRef, phase: "activate", privateKey: eosioKey },
-            { ...onChain, dependsOn: [bios] });
+        const preactivate = new ProtocolFeatures(`${name}-preactivate`, { phase: "preactivate" }, onChain());
+        const bios = new Contract(`${name}-bios`, { account: "eosio", ...contract("eosio.bios"), bootstrapOnly: true }, onChain([preactivate]));
+        const features = new ProtocolFeatures(`${name}-features`, { phase: "activate" }, onChain([bios]));
         this.activatedFeatures = features.activated;
 
-        // System accounts, all with eosio's key until the resignation.
+        // System accounts, all with eosio's key until the resignation hands them to eosio.
         const systemAccounts = new Map(SYSTEM_ACCOUNTS.map((acct) => [acct, new Account(`${name}-account-${acct}`, {
-            ...chainRef, name: acct, creator: "eosio", creatorKey: eosioKey, ownerKey: bootKey.publicKey, activeKey: bootKey.publicKey,
-        }, { ...onChain, dependsOn: [features] })]));
+            name: acct, creator: "eosio", ownerKey: bootKey.publicKey, activeKey: bootKey.publicKey, manageKeys: !cfg.resign,
+        }, onChain([features]))]));
 
-        const tokenContract = new ContractDeployment(`${name}-contract-eosio.token`, { ...chainRef, account: "eosio.token", ...contract("eosio.token"), privateKey: eosioKey },
-            { ...onChain, dependsOn: [systemAccounts.get("eosio.token")!] });
-        const msigContract = new ContractDeployment(`${name}-contract-eosio.msig`, { ...chainRef, account: "eosio.msig", ...contract("eosio.msig"), privateKey: eosioKey },
-            { ...onChain, dependsOn: [systemAccounts.get("eosio.msig")!] });
+        const tokenContract = new Contract(`${name}-contract-eosio.token`, { account: "eosio.token", ...contract("eosio.token") }, onChain([systemAccounts.get("eosio.token")!]));
+        const msigContract = new Contract(`${name}-contract-eosio.msig`, { account: "eosio.msig", ...contract("eosio.msig") }, onChain([systemAccounts.get("eosio.msig")!]));
         const token = new Token(`${name}-token`, {
-            ...chainRef, contract: "eosio.token", issuer: "eosio", maxSupply: cfg.chain.maxSupply, issue: cfg.chain.issue, contractKey: eosioKey, issuerKey: eosioKey,
-        }, { ...onChain, dependsOn: [tokenContract] });
-        const msigPriv = new Privilege(`${name}-priv-eosio.msig`, { ...chainRef, account: "eosio.msig", eosioKey }, { ...onChain, dependsOn: [msigContract] });
-        const systemContract = new ContractDeployment(`${name}-contract-eosio.system`, { ...chainRef, account: "eosio", ...contract("eosio.system"), privateKey: eosioKey },
-            { ...onChain, dependsOn: [token, msigPriv, features, ...systemAccounts.values()] });
-        const init = new SystemInit(`${name}-system-init`, { ...chainRef, core: `${cfg.chain.precision},${cfg.chain.coreSymbol}`, eosioKey },
-            { ...onChain, dependsOn: [systemContract] });
+            contract: "eosio.token", issuer: "eosio", maxSupply: cfg.chain.maxSupply, issue: cfg.chain.issue,
+        }, onChain([tokenContract]));
+        const msigPriv = new Privilege(`${name}-priv-eosio.msig`, { account: "eosio.msig", privileged: true }, onChain([msigContract]));
+        const systemContract = new Contract(`${name}-contract-eosio.system`, { account: "eosio", ...contract("eosio.system") },
+            onChain([token, msigPriv, features, ...systemAccounts.values()]));
+        const init = new SystemInit(`${name}-system-init`, { core: `${cfg.chain.precision},${cfg.chain.coreSymbol}` }, onChain([systemContract]));
 
-        // Producers and staked accounts: a generated key each, created and funded by eosio.
-        const keys = new Map<string, AccountKey>();
-        const accounts = new Map<string, Account>();
+        // Producers and staked accounts: created, funded and staked by eosio.
+        const accounts = new Map<string, InstanceType<typeof Account>>();
         for (const f of fundedAccounts(cfg)) {
-            const key = keyFor(f.name, `${name}-key-${f.name}`, `${f.role} ${f.name}`);
-            keys.set(f.name, key);
+            const key = keys.get(f.name)!;
             accounts.set(f.name, new Account(`${name}-account-${f.name}`, {
-                ...chainRef, name: f.name, creator: "eosio", creatorKey: eosioKey, ownerKey: key.publicKey, activeKey: key.publicKey,
-                ram: f.ram, cpu: f.cpu, net: f.net, liquid: f.liquid,
-            }, { ...onChain, dependsOn: [init] }));
+                name: f.name, creator: "eosio", ownerKey: key.publicKey, activeKey: key.publicKey, ram: f.ram, cpu: f.cpu, net: f.net, liquid: f.liquid,
+            }, onChain([init])));
         }
 
         const registrations = cfg.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
-            ...chainRef, producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location, accountKey: keys.get(p.name)!.privateKey,
-        }, { ...onChain, dependsOn: [accounts.get(p.name)!] }));
+            producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
+        }, onChain([accounts.get(p.name)!])));
 
         // One nodeos per producer that runs a node, peered with the boot node and each other.
         const producerNodes = cfg.producers.flatMap((p, i) => p.runsNode ? [new Node(`${name}-node-${p.name}`, {
             ...nodeDefaults,
             role: p.name,
-            network: network.name,
             httpPort: producerHttpPort(cfg, i),
-            genesis,
             settings: { ...nodeSettings(producerAgents[i]), producerNames: [p.name], enableStaleProduction: false, peers: peersOf(producerAgents[i]) },
-            signatureKeys: keyList(keys.get(p.name)!),
+            signingKeys: [keys.get(p.name)!.publicKey],
         }, { parent: this, dependsOn: [boot] })] : []);
         this.producerEndpoints = pulumi.all(Object.fromEntries(
             cfg.producers.flatMap((p) => p.runsNode ? [p.name] : []).map((n, i) => [n, producerNodes[i].httpEndpoint]),
         ));
 
         const staked = stakedAccounts(cfg);
-        const proxies = staked.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, {
-            ...chainRef, proxy: a.name, proxyKey: keys.get(a.name)!.privateKey,
-        }, { ...onChain, dependsOn: [accounts.get(a.name)!] }));
+        const proxies = staked.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, { proxy: a.name }, onChain([accounts.get(a.name)!])));
 
         // Votes come last among the chain writes: producers registered and their nodes running.
         const votes = staked.filter((a) => a.votes.length > 0 || a.proxy).map((a) => new Vote(`${name}-vote-${a.name}`, {
-            ...chainRef, voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "", voterKey: keys.get(a.name)!.privateKey,
-        }, { ...onChain, dependsOn: [accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes] }));
+            voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "",
+        }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes])));
 
         this.plannedSchedule = pulumi.output(desired);
-        let last: pulumi.CustomResource[] = [init, ...votes];
         if (desired.length > 0) {
-            const schedule = new ProducerSchedule(`${name}-schedule`, {
-                ...chainRef, producers: desired, timeoutSeconds: cfg.scheduleTimeoutSeconds,
-            }, { ...onChain, dependsOn: votes });
+            const schedule = new ProducerSchedule(`${name}-schedule`, { producers: desired, timeoutSeconds: cfg.scheduleTimeoutSeconds }, onChain(votes));
             this.activeProducers = schedule.activeProducers;
-            last = [schedule];
+            // Where the chain was when up last brought it to the planned schedule.
+            this.headBlock = schedule.headBlock;
+            this.lib = schedule.lib;
             if (cfg.resign) {
-                const resign = new Resign(`${name}-resign`, {
-                    ...chainRef,
-                    eosioKey,
+                new Resignation(`${name}-resign`, {
                     accounts: [
                         { account: "eosio", controller: "eosio.prods" },
                         ...SYSTEM_ACCOUNTS.map((a) => ({ account: a, controller: "eosio" })),
                     ],
-                }, { ...onChain, dependsOn: [schedule] });
-                last = [resign];
+                }, onChain([schedule]));
             }
         } else {
+            // A network without producers: eosio produces; progress as read after the boot.
             this.activeProducers = pulumi.output(["eosio"]);
+            const after = getChainState(chain, [], { dependsOn: [init] });
+            this.headBlock = after.headBlock;
+            this.lib = after.lib;
         }
-
-        // Read the chain's progress at the very end.
-        const final = pulumi.all(last.map((r) => r.id)).apply(() => this.httpEndpoint).apply((endpoint) => getInfo(endpoint));
-        this.headBlock = final.head_block_num;
-        this.lib = final.last_irreversible_block_num;
         this.registerOutputs({
             httpEndpoint: this.httpEndpoint,
             chainId: this.chainId,

@@ -2,17 +2,20 @@
 // (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { readAnyAsset } from "../providers/logic/assets";
-import { MIN_ACTIVATED_STAKE } from "../providers/logic/election";
+import { readAnyAsset } from "../planning/assets";
+import { MIN_ACTIVATED_STAKE } from "../planning/election";
 
-const DYNAMIC = "pulumi-nodejs:dynamic/eos-network:";
+import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
+
+/** The eosnet types the rules look at. */
 export const TYPES = {
-    container: `${DYNAMIC}DockerContainer`,
-    account: `${DYNAMIC}Account`,
-    producerRegistration: `${DYNAMIC}ProducerRegistration`,
-    vote: `${DYNAMIC}Vote`,
-    schedule: `${DYNAMIC}ProducerSchedule`,
-    resign: `${DYNAMIC}Resign`,
+    container: EOSNET.nodeosContainer,
+    account: EOSNET.account,
+    producerRegistration: EOSNET.producerRegistration,
+    vote: EOSNET.vote,
+    schedule: EOSNET.producerSchedule,
+    resign: EOSNET.resignation,
+    provider: PROVIDER_TYPE,
 };
 const ROLE_LABEL = "io.eos-network.role";
 
@@ -97,16 +100,14 @@ export const httpLoopbackOnly: ResourceValidationPolicy = {
             return;
         }
         const allowed = new Set(args.getConfig<{ allowedBindAddresses: string[] }>().allowedBindAddresses ?? []);
-        const ports = known(() => (args.props.ports ?? []) as { hostIp?: string; hostPort?: number; containerPort?: number }[]) ?? [];
-        for (const p of ports) {
-            const ip = known(() => p.hostIp) ?? "127.0.0.1";
-            const where = ip === "" ? "0.0.0.0" : ip;
-            if (!LOOPBACK.has(where) && !allowed.has(where)) {
-                reportViolation(
-                    `${args.name} publishes port ${p.hostPort} on ${where}, beyond this machine; ` +
-                    `bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow ${where} in the policy config (http-loopback-only.allowedBindAddresses)`,
-                );
-            }
+        const ip = known(() => args.props.httpBindAddress as string | undefined) ?? "127.0.0.1";
+        const port = known(() => args.props.httpPort as number | undefined);
+        const where = ip === "" ? "0.0.0.0" : ip;
+        if (!LOOPBACK.has(where) && !allowed.has(where)) {
+            reportViolation(
+                `${args.name} publishes port ${port} on ${where}, beyond this machine; ` +
+                `bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow ${where} in the policy config (http-loopback-only.allowedBindAddresses)`,
+            );
         }
     },
 };
@@ -116,7 +117,7 @@ export const notAPublicChain: ResourceValidationPolicy = {
     description: "No node boots a public network's genesis and no resource writes to a public network's chain id.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!args.type.startsWith(DYNAMIC)) {
+        if (args.type !== TYPES.provider && args.type !== TYPES.container) {
             return;
         }
         const chainId = known(() => args.props.chainId as string | undefined);
@@ -127,25 +128,21 @@ export const notAPublicChain: ResourceValidationPolicy = {
         if (args.type !== TYPES.container) {
             return;
         }
-        const files = known(() => (args.props.files ?? []) as { path: string; content: string }[]) ?? [];
-        for (const f of files) {
-            const path = known(() => f.path);
-            const content = known(() => f.content);
-            if (path === undefined || !path.endsWith("genesis.json") || content === undefined) {
-                continue;
-            }
-            let genesis: { initial_timestamp?: string; initial_key?: string };
-            try {
-                genesis = JSON.parse(content);
-            } catch {
-                continue;
-            }
-            const twin = PUBLIC_CHAINS.find((c) => c.genesis
-                && c.genesis.initialKey === genesis.initial_key
-                && c.genesis.initialTimestamp === String(genesis.initial_timestamp ?? "").replace(/Z$/, ""));
-            if (twin) {
-                reportViolation(`${args.name} boots with the ${twin.name}'s genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey`);
-            }
+        const content = known(() => args.props.genesis as string | undefined);
+        if (content === undefined) {
+            return;
+        }
+        let genesis: { initial_timestamp?: string; initial_key?: string };
+        try {
+            genesis = JSON.parse(content);
+        } catch {
+            return;
+        }
+        const twin = PUBLIC_CHAINS.find((c) => c.genesis
+            && c.genesis.initialKey === genesis.initial_key
+            && c.genesis.initialTimestamp === String(genesis.initial_timestamp ?? "").replace(/Z$/, ""));
+        if (twin) {
+            reportViolation(`${args.name} boots with the ${twin.name}'s genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey`);
         }
     },
 };
@@ -292,4 +289,15 @@ export const smallRam: ResourceValidationPolicy = {
 };
 
 export const mandatoryRules = [producerQuorum, httpLoopbackOnly, notAPublicChain, imagePinned, resignAfterElection];
+
+/** The resource types each rule reads: a test checks each one occurs in the dev stack's plan. */
+export const RULE_TYPES: Record<string, string[]> = {
+    "producer-quorum": [TYPES.schedule, TYPES.container],
+    "http-loopback-only": [TYPES.container],
+    "not-a-public-chain": [TYPES.provider, TYPES.container],
+    "node-image-pinned": [TYPES.container],
+    "resign-after-election": [TYPES.resign, TYPES.schedule, TYPES.account, TYPES.vote],
+    "producer-key-reuse": [TYPES.producerRegistration],
+    "small-ram": [TYPES.account],
+};
 export const advisoryRules = [producerKeyReuse, smallRam];

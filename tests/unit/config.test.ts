@@ -55,7 +55,7 @@ describe("stack config", () => {
 
 describe("configured keys (eos-network:keys)", () => {
     const { loadStackConfig } = require("../../config") as typeof import("../../config");
-    const { publicKeyOf } = require("../../providers/keys") as typeof import("../../providers/keys");
+    const { publicKeyOf } = require("../../keys/keys") as typeof import("../../keys/keys");
     const good = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
     const all = (keys: unknown) => ({
         "eos-network:node": JSON.stringify({ image }),

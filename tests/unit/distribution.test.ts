@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { generateDistribution, generatedName } from "../../providers/logic/distribution";
+import { generateDistribution, generatedName } from "../../planning/distribution";
 
 const producers = Array.from({ length: 21 }, (_, i) => generatedName("producer", i));
 const spec = { count: 150, total: 4_000_000_000_000n, minimum: 10_000n, alpha: 1.161, seed: 42, namePrefix: "stake", votesPerAccount: 21 };

@@ -1,6 +1,6 @@
 // Election prediction: stake-weighted votes, proxies, activation threshold, top 21.
 import { strict as assert } from "assert";
-import { MIN_ACTIVATED_STAKE, predictElection, Voter } from "../../providers/logic/election";
+import { MIN_ACTIVATED_STAKE, predictElection, Voter } from "../../planning/election";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `producer${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
 
@@ -52,7 +52,7 @@ describe("election prediction", () => {
 });
 
 describe("schedule changes the chain can carry out", () => {
-    const { scheduleChangeProblem } = require("../../providers/logic/election") as typeof import("../../providers/logic/election");
+    const { scheduleChangeProblem } = require("../../planning/election") as typeof import("../../providers/logic/election");
     it("allows the first election and any change that keeps or grows the size", () => {
         assert.equal(scheduleChangeProblem(["eosio"], ["a", "b"]), undefined);
         assert.equal(scheduleChangeProblem([], ["a"]), undefined);

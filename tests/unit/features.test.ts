@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { planFeatureActivation, SupportedFeature } from "../../providers/logic/features";
+import { planFeatureActivation, SupportedFeature } from "../../planning/features";
 
 const f = (digest: string, codename: string, deps: string[] = []): SupportedFeature => ({
     feature_digest: digest,

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig, rawStackConfig } from "../../config";
-import { desiredSchedule, fundedAccounts, stakedAccounts } from "../../components/plan";
+import { desiredSchedule, fundedAccounts, stakedAccounts } from "../../planning/network";
 
 // The committed stack files, read the way Pulumi reads them (values under `config:`).
 function stackConfig(stack: string) {
@@ -47,7 +47,7 @@ describe("boot plan from the committed stacks", () => {
 });
 
 describe("p2p topology", () => {
-    const { nodePeers } = require("../../components/plan") as typeof import("../../components/plan");
+    const { nodePeers } = require("../../planning/network") as typeof import("../../planning/network");
     const producers = (n: number) => Array.from({ length: n }, (_, i) => ({ agent: `p${i}`, runsNode: i % 3 !== 2 }));
 
     it("boot dials nobody; each producer dials boot and the running producers before it", () => {

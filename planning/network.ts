@@ -1,8 +1,8 @@
 // What the boot will create, computed from validated config without I/O (tests call it directly).
 import type { StackConfig } from "../config";
-import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "../providers/logic/assets";
-import { generateDistribution } from "../providers/logic/distribution";
-import { ElectionResult, predictElection, Voter } from "../providers/logic/election";
+import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "./assets";
+import { generateDistribution } from "./distribution";
+import { ElectionResult, predictElection, Voter } from "./election";
 
 export type StakedAccount = StackConfig["accounts"][number];
 

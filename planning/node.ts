@@ -1,0 +1,90 @@
+// What a nodeos container runs: config.ini, the start script and the health check. Pure, no I/O;
+// the provider writes these into the container (keys only ever there, never on a command line).
+
+export const CONTAINER_HTTP_PORT = 8888;
+export const CONTAINER_P2P_PORT = 9876;
+export const DATA_DIR = "/eos/data";
+export const CONFIG_DIR = "/eos/config";
+
+export interface NodeSettings {
+    /** Producer accounts this node signs for; empty for a non-producing node. */
+    producerNames: string[];
+    /** Produce even when the chain looks stale (the boot node of a new chain). */
+    enableStaleProduction: boolean;
+    /** Other nodes' p2p addresses (host:port on the docker network). */
+    peers: string[];
+    /** This node's own p2p address as peers see it. */
+    p2pServerAddress: string;
+    chainStateDbSizeMb: number;
+    maxTransactionTimeMs: number;
+    agentName: string;
+    extraConfig: string[];
+}
+
+export interface SignatureKey {
+    publicKey: string;
+    privateKey: string;
+}
+
+/** config.ini without keys: what the container's spec digest and state may hold. */
+export function renderConfigIni(s: NodeSettings): string {
+    const lines = [
+        "# written by eos-network",
+        `agent-name = ${s.agentName}`,
+        `http-server-address = 0.0.0.0:${CONTAINER_HTTP_PORT}`,
+        "http-validate-host = false",
+        `p2p-listen-endpoint = 0.0.0.0:${CONTAINER_P2P_PORT}`,
+        `p2p-server-address = ${s.p2pServerAddress}`,
+        "p2p-max-nodes-per-host = 100",
+        ...s.peers.map((p) => `p2p-peer-address = ${p}`),
+        "plugin = eosio::chain_api_plugin",
+        "plugin = eosio::producer_api_plugin",
+        `chain-state-db-size-mb = ${s.chainStateDbSizeMb}`,
+        "resource-monitor-space-threshold = 99",
+        "abi-serializer-max-time-ms = 2000",
+        `max-transaction-time = ${s.maxTransactionTimeMs}`,
+        "contracts-console = true",
+        `enable-stale-production = ${s.enableStaleProduction}`,
+        ...s.producerNames.map((p) => `producer-name = ${p}`),
+        ...s.extraConfig,
+    ];
+    return lines.join("\n") + "\n";
+}
+
+/** The signature-provider lines the provider appends to config.ini inside the container only. */
+export function signatureProviderLines(keys: SignatureKey[]): string {
+    return keys.map((k) => `signature-provider = ${k.publicKey}=KEY:${k.privateKey}\n`).join("");
+}
+
+/**
+ * The container's command: bash starts nodeos on the volume. The genesis is always passed (nodeos
+ * checks it against an existing blocks log, so a volume of another chain is refused); a state
+ * left dirty by SIGKILL (chainbase's dirty byte, offset 8 after the "EOSIODB" magic) is rebuilt
+ * from the blocks log with a hard replay instead of failing "replay required".
+ */
+export function nodeCommand(): string[] {
+    const script = [
+        "set -eu",
+        `state=${DATA_DIR}/state/shared_memory.bin`,
+        `flags="--data-dir ${DATA_DIR} --config-dir ${CONFIG_DIR} --genesis-json ${CONFIG_DIR}/genesis.json"`,
+        'if [ -f "$state" ] && [ "$(head -c 7 "$state")" = EOSIODB ] && [ "$(od -An -tu1 -j8 -N1 "$state" | tr -d " ")" != 0 ]; then',
+        '  echo "eos-network: state was not shut down cleanly; rebuilding it from the blocks log (hard replay)" >&2',
+        '  flags="$flags --hard-replay-blockchain"',
+        "fi",
+        "exec nodeos $flags",
+    ].join("\n");
+    return ["bash", "-c", script];
+}
+
+/** For `docker ps`: healthy while the HTTP API answers get_info (bash only: no curl is assumed). */
+export function nodeHealthcheck(): string[] {
+    const probe =
+        `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_HTTP_PORT} && ` +
+        `printf 'GET /v1/chain/get_info HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q head_block_num <&3`;
+    return ["CMD", "bash", "-c", probe];
+}
+
+/** Name of a node's docker objects (container, alias on the network): <prefix>-<role>. */
+export function nodeObjectName(prefix: string, role: string): string {
+    return `${prefix}-${role.replace(/\./g, "-")}`;
+}

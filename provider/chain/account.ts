@@ -1,0 +1,185 @@
+// eosnet:chain:Account: an account with single-key owner/active authorities and, once the system
+// contract is set, RAM bought and CPU/NET staked by its creator (newaccount + buyram + delegatebw
+// + transfer in one transaction). read shows keys and self-staked CPU/NET as the chain has them;
+// update changes keys (updateauth, signed with the account's current owner key) and stake
+// (delegatebw/undelegatebw from the account's own balance).
+import { z } from "zod";
+import { Context, ResourceModule } from "../framework";
+import { AccountView, Action, legacyKey, singleKey } from "./client";
+import { active, assetLike, assetUnits } from "./common";
+
+const asset = z.string().regex(/^(\d+(\.\d+)? [A-Z]{1,7})?$/, 'an asset like "1.0000 SYS", or "" for none');
+
+export const AccountInputs = z.object({
+    name: z.string().regex(/^[a-z1-5.]{1,12}$/, "an account name"),
+    creator: z.string().default("eosio"),
+    ownerKey: z.string(),
+    activeKey: z.string(),
+    /** Tokens of RAM the creator buys for it at creation ("" before the system contract). */
+    ram: asset.default(""),
+    /** Stake (self-delegated once created): CPU and NET. "" for none. */
+    cpu: asset.default(""),
+    net: asset.default(""),
+    /** Liquid tokens the creator transfers at creation. */
+    liquid: asset.default(""),
+    /**
+     * Whether keys are converged to ownerKey/activeKey after creation. False for accounts whose
+     * authority another resource takes over (the system accounts, handed to eosio at resignation).
+     */
+    manageKeys: z.boolean().default(true),
+});
+export type AccountInputs = z.infer<typeof AccountInputs>;
+
+export const AccountOutputs = AccountInputs.extend({
+    /** RAM quota in bytes, as the chain shows it (reported; RAM price moves, so not converged). */
+    ramBytes: z.number().int(),
+    /** Liquid core balance as the chain shows it (reported; transfers are not desired state). */
+    balance: z.string(),
+});
+export type AccountOutputs = z.infer<typeof AccountOutputs>;
+
+function auth(key: string) {
+    return { threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] };
+}
+
+/** The account as the chain shows it, in this resource's terms. */
+function observed(desired: AccountInputs, a: AccountView): AccountOutputs {
+    const perm = (p: string) => singleKey(a.permissions.find((x) => x.perm_name === p)?.required_auth) ?? "(not a single key)";
+    const self = a.self_delegated_bandwidth;
+    const staked = (v: string | undefined, like: string) => (like && v ? assetLike(assetUnits(v), like) : like ? assetLike(0n, like) : "");
+    return {
+        ...desired,
+        name: a.account_name,
+        ownerKey: perm("owner"),
+        activeKey: perm("active"),
+        cpu: staked(self?.cpu_weight, desired.cpu),
+        net: staked(self?.net_weight, desired.net),
+        ramBytes: a.ram_quota,
+        balance: a.core_liquid_balance ?? "",
+    };
+}
+
+function createActions(i: AccountInputs): Action[] {
+    const actions: Action[] = [{
+        account: "eosio", name: "newaccount", authorization: active(i.creator),
+        data: { creator: i.creator, name: i.name, owner: auth(i.ownerKey), active: auth(i.activeKey) },
+    }];
+    if (i.ram) {
+        actions.push({ account: "eosio", name: "buyram", authorization: active(i.creator), data: { payer: i.creator, receiver: i.name, quant: i.ram } });
+    }
+    if (i.cpu || i.net) {
+        actions.push({
+            account: "eosio", name: "delegatebw", authorization: active(i.creator),
+            data: { from: i.creator, receiver: i.name, stake_net_quantity: i.net || assetLike(0n, i.cpu), stake_cpu_quantity: i.cpu || assetLike(0n, i.net), transfer: true },
+        });
+    }
+    if (i.liquid && assetUnits(i.liquid) > 0n) {
+        actions.push({ account: "eosio.token", name: "transfer", authorization: active(i.creator), data: { from: i.creator, to: i.name, quantity: i.liquid, memo: "eos-network: initial funds" } });
+    }
+    return actions;
+}
+
+/** What changes `desired` needs over what the chain shows, as actions signed by the account itself. */
+export function convergeActions(now: AccountOutputs, desired: AccountInputs): Action[] {
+    const actions: Action[] = [];
+    const sameKey = (a: string, b: string) => {
+        try {
+            return legacyKey(a) === legacyKey(b);
+        } catch {
+            return false;
+        }
+    };
+    // active first: it is signed by owner, which may change next.
+    if (desired.manageKeys && !sameKey(now.activeKey, desired.activeKey)) {
+        actions.push({ account: "eosio", name: "updateauth", authorization: [{ actor: desired.name, permission: "owner" }], data: { account: desired.name, permission: "active", parent: "owner", auth: auth(desired.activeKey) } });
+    }
+    if (desired.manageKeys && !sameKey(now.ownerKey, desired.ownerKey)) {
+        actions.push({ account: "eosio", name: "updateauth", authorization: [{ actor: desired.name, permission: "owner" }], data: { account: desired.name, permission: "owner", parent: "", auth: auth(desired.ownerKey) } });
+    }
+    const like = desired.cpu || desired.net;
+    if (like) {
+        const dCpu = assetUnits(desired.cpu) - assetUnits(now.cpu);
+        const dNet = assetUnits(desired.net) - assetUnits(now.net);
+        const more = { cpu: dCpu > 0n ? dCpu : 0n, net: dNet > 0n ? dNet : 0n };
+        const less = { cpu: dCpu < 0n ? -dCpu : 0n, net: dNet < 0n ? -dNet : 0n };
+        if (more.cpu > 0n || more.net > 0n) {
+            actions.push({ account: "eosio", name: "delegatebw", authorization: active(desired.name), data: { from: desired.name, receiver: desired.name, stake_net_quantity: assetLike(more.net, like), stake_cpu_quantity: assetLike(more.cpu, like), transfer: false } });
+        }
+        if (less.cpu > 0n || less.net > 0n) {
+            actions.push({ account: "eosio", name: "undelegatebw", authorization: active(desired.name), data: { from: desired.name, receiver: desired.name, unstake_net_quantity: assetLike(less.net, like), unstake_cpu_quantity: assetLike(less.cpu, like) } });
+        }
+    }
+    return actions;
+}
+
+async function converge(ctx: Context, now: AccountOutputs, desired: AccountInputs): Promise<AccountOutputs> {
+    const actions = convergeActions(now, desired);
+    if (actions.length === 0) {
+        return now;
+    }
+    const needed = actions.filter((a) => a.name === "delegatebw").reduce((s, a) => s + assetUnits((a.data as { stake_cpu_quantity: string }).stake_cpu_quantity) + assetUnits((a.data as { stake_net_quantity: string }).stake_net_quantity), 0n);
+    if (needed > assetUnits(now.balance || undefined)) {
+        throw new Error(`${desired.name} needs ${assetLike(needed, desired.cpu || desired.net)} liquid to stake what is configured, and has ${now.balance || "nothing"}; ` +
+            "fund it or lower its stake");
+    }
+    ctx.progress(`${actions.map((a) => a.name).join(", ")} for ${desired.name}`, { ephemeral: true });
+    await ctx.chain().transact(actions);
+    return read(ctx, desired);
+}
+
+async function read(ctx: Context, desired: AccountInputs): Promise<AccountOutputs> {
+    const a = await ctx.chain().getAccount(desired.name);
+    if (!a) {
+        throw new Error(`account ${desired.name} is not on the chain`);
+    }
+    return observed(desired, a);
+}
+
+export const account: ResourceModule<AccountInputs, AccountOutputs> = {
+    token: "eosnet:chain:Account",
+    description: "An account: single-key owner/active, and RAM/CPU/NET bought and staked by its creator.",
+    inputs: AccountInputs,
+    outputs: AccountOutputs,
+    async check(_ctx, news, olds) {
+        // Keys and stake can change; the creator and what was bought at creation cannot be re-done.
+        const failures = [];
+        if (olds && olds.creator !== news.creator) {
+            failures.push({ property: "creator", reason: `${news.name} was created by ${olds.creator}; an account is created once` });
+        }
+        return { failures };
+    },
+    async diff(_ctx, _id, olds, news) {
+        const replaces = olds.name !== news.name ? ["name"] : [];
+        const changed = [...replaces, ...convergeActions(olds, news).map((a) =>
+            a.name === "updateauth" ? ((a.data as { permission: string }).permission === "owner" ? "ownerKey" : "activeKey") : "cpu")];
+        return { changes: changed.length > 0, replaces, changed: [...new Set(changed)] };
+    },
+    async create(ctx, inputs) {
+        const chain = ctx.chain();
+        const existing = await chain.getAccount(inputs.name);
+        if (existing) {
+            // Left by an interrupted run (or made by hand): adopt it and converge keys and stake.
+            ctx.progress(`${inputs.name} is already on the chain: adopting it`);
+            return { id: inputs.name, outs: await converge(ctx, observed(inputs, existing), inputs) };
+        }
+        await chain.transactBatched(createActions(inputs));
+        return { id: inputs.name, outs: await read(ctx, inputs) };
+    },
+    async read(ctx, id, props) {
+        const a = await ctx.chain().getAccount(id);
+        if (!a) {
+            return undefined;
+        }
+        const base: AccountInputs = AccountInputs.parse({ ownerKey: "", activeKey: "", ...props, name: id });
+        const now = observed(base, a);
+        const self = a.self_delegated_bandwidth;
+        return {
+            id,
+            props: now,
+            inputs: { ...base, ownerKey: now.ownerKey, activeKey: now.activeKey, cpu: self?.cpu_weight ?? "", net: self?.net_weight ?? "" },
+        };
+    },
+    async update(ctx, _id, olds, news) {
+        return converge(ctx, olds, news);
+    },
+};

@@ -1,0 +1,396 @@
+// The provider's one way to the chain: eosjs over HTTP with a deadline on every call, writes that
+// resolve only once their transaction is in a block, a chain-id check before the first write, and
+// batching of concurrent actions the chain accepts in one transaction.
+import * as crypto from "crypto";
+import { Api, JsonRpc } from "eosjs";
+import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
+import { pollUntil } from "../poll";
+
+export interface Authorization {
+    actor: string;
+    permission: string;
+}
+
+export interface Action {
+    account: string;
+    name: string;
+    authorization: Authorization[];
+    data: unknown;
+}
+
+export interface Included {
+    transactionId: string;
+    blockNum: number;
+}
+
+export interface ChainInfo {
+    chain_id: string;
+    head_block_num: number;
+    last_irreversible_block_num: number;
+    head_block_producer: string;
+    server_version_string?: string;
+}
+
+/** ABI of the native actions of `eosio`, for the time before any contract is set on it. */
+export const NATIVE_EOSIO_ABI = {
+    version: "eosio::abi/1.1",
+    types: [],
+    structs: [
+        { name: "setcode", base: "", fields: [{ name: "account", type: "name" }, { name: "vmtype", type: "uint8" }, { name: "vmversion", type: "uint8" }, { name: "code", type: "bytes" }] },
+        { name: "setabi", base: "", fields: [{ name: "account", type: "name" }, { name: "abi", type: "bytes" }] },
+    ],
+    actions: [
+        { name: "setcode", type: "setcode", ricardian_contract: "" },
+        { name: "setabi", type: "setabi", ricardian_contract: "" },
+    ],
+    tables: [],
+    ricardian_clauses: [],
+    error_messages: [],
+    abi_extensions: [],
+    variants: [],
+};
+
+/** Per-call deadline of a read; writes wait longer for their block. */
+const CALL_TIMEOUT_MS = 15_000;
+const INCLUSION_TIMEOUT_MS = 90_000;
+
+/** A chain error's own message (eosjs RpcError carries the node's JSON), else the error's. */
+export function describeError(e: unknown): string {
+    const err = e as { json?: { error?: { details?: { message: string }[]; what?: string } }; message?: string };
+    const details = err?.json?.error?.details;
+    if (Array.isArray(details) && details.length > 0) {
+        return details.map((d) => d.message).join("; ");
+    }
+    return err?.message ?? String(e);
+}
+
+/** Time-limit failures that say nothing about the transaction itself: safe to resend. */
+export function isTransientCpuFailure(message: string): boolean {
+    return /executing for too long|deadline exceeded|tx_cpu_usage_exceeded|billed CPU time .* is greater than|exceeded the current block|too many transactions/i.test(message);
+}
+
+/** fetch with a deadline and an error that names the endpoint (Node's fetch can otherwise hang). */
+export async function fetchWithDeadline(url: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
+    try {
+        return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+        const err = e as Error & { cause?: { code?: string; message?: string } };
+        if (err.name === "TimeoutError" || err.name === "AbortError") {
+            throw new Error(`no answer from ${url} within ${timeoutMs / 1000}s`);
+        }
+        const why = err.cause?.code ?? err.cause?.message ?? err.message;
+        throw new Error(`cannot reach ${url}: ${why}`);
+    }
+}
+
+let abiSerializer: Api | undefined;
+
+/** The raw (binary) form of an ABI JSON text, as setabi stores it, and its sha256 (what get_raw_abi reports). */
+export function rawAbi(abiJson: string): { raw: Buffer; hash: string } {
+    const abi = JSON.parse(abiJson);
+    for (const k of ["types", "structs", "actions", "tables", "ricardian_clauses", "error_messages", "abi_extensions", "variants"]) {
+        if (!Array.isArray(abi[k])) {
+            abi[k] = [];
+        }
+    }
+    // The serializer needs no node: an Api without one only encodes.
+    abiSerializer ??= new Api({ rpc: {} as never, signatureProvider: {} as never, textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
+    const raw = Buffer.from(abiSerializer.jsonToRawAbi(abi));
+    return { raw, hash: crypto.createHash("sha256").update(raw).digest("hex") };
+}
+
+export class ChainClient {
+    private readonly rpc: JsonRpc;
+    private readonly api: Api;
+    private chainChecked = false;
+    private readonly queue: Batch[] = [];
+    private flushTimer: NodeJS.Timeout | undefined;
+
+    constructor(
+        readonly endpoint: string,
+        private readonly expectedChainId: string | undefined,
+        private readonly privateKeys: string[],
+    ) {
+        const deadlineFetch = (url: string, init: RequestInit) => fetchWithDeadline(url, init);
+        this.rpc = new JsonRpc(endpoint, { fetch: deadlineFetch as never });
+        this.api = new Api({
+            rpc: this.rpc,
+            signatureProvider: new JsSignatureProvider(privateKeys),
+            textDecoder: new TextDecoder() as never,
+            textEncoder: new TextEncoder(),
+        });
+    }
+
+    /** POST a chain API path; a non-2xx answer is an error carrying the node's message. */
+    async post<T = unknown>(path: string, body: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+        const res = await fetchWithDeadline(`${this.endpoint}${path}`, { method: "POST", body: JSON.stringify(body) }, timeoutMs);
+        const text = await res.text();
+        if (!res.ok) {
+            let message = text;
+            try {
+                const j = JSON.parse(text);
+                message = j.error?.details?.[0]?.message ?? j.error?.what ?? text;
+            } catch {
+                // not JSON: keep the text
+            }
+            throw new ChainApiError(res.status, path, message);
+        }
+        return JSON.parse(text) as T;
+    }
+
+    getInfo(): Promise<ChainInfo> {
+        return this.post<ChainInfo>("/v1/chain/get_info", {});
+    }
+
+    /** get_account, or undefined when the chain has no such account. */
+    async getAccount(name: string): Promise<AccountView | undefined> {
+        try {
+            return await this.post<AccountView>("/v1/chain/get_account", { account_name: name });
+        } catch (e) {
+            if (e instanceof ChainApiError && /unknown key|account_query_exception|does not exist/i.test(e.message)) {
+                return undefined;
+            }
+            throw e;
+        }
+    }
+
+    /** Every row of a table (paged). */
+    async rows<T>(code: string, scope: string, table: string, opts: { lower?: string; upper?: string } = {}): Promise<T[]> {
+        const out: T[] = [];
+        let lower = opts.lower ?? "";
+        for (;;) {
+            const r = await this.post<{ rows: T[]; more: boolean; next_key: string }>("/v1/chain/get_table_rows", {
+                json: true, code, scope, table, lower_bound: lower, upper_bound: opts.upper ?? "", limit: 500,
+            });
+            out.push(...r.rows);
+            if (!r.more || !r.next_key) {
+                return out;
+            }
+            lower = r.next_key;
+        }
+    }
+
+    /** The row keyed by `owner` (a name) in one of a contract's tables, if any. */
+    async row<T>(code: string, scope: string, table: string, owner: string): Promise<T | undefined> {
+        const r = await this.post<{ rows: T[] }>("/v1/chain/get_table_rows", { json: true, code, scope, table, lower_bound: owner, upper_bound: owner, limit: 1 });
+        return r.rows[0];
+    }
+
+    async codeHash(account: string): Promise<string> {
+        return (await this.post<{ code_hash: string }>("/v1/chain/get_code_hash", { account_name: account })).code_hash;
+    }
+
+    /** sha256 of the raw ABI set on `account` (zeros when none). */
+    async abiHash(account: string): Promise<string> {
+        return (await this.post<{ abi_hash: string }>("/v1/chain/get_raw_abi", { account_name: account })).abi_hash;
+    }
+
+    /** Lets eosjs serialize setcode/setabi on a chain where `eosio` has no ABI yet. */
+    async ensureEosioAbi(): Promise<void> {
+        const raw = await this.post<{ abi?: string }>("/v1/chain/get_raw_abi", { account_name: "eosio" });
+        if (!raw.abi) {
+            this.api.cachedAbis.set("eosio", { rawAbi: this.api.jsonToRawAbi(NATIVE_EOSIO_ABI as never), abi: NATIVE_EOSIO_ABI as never });
+        }
+    }
+
+    /**
+     * Whether this client's keys satisfy `actor@permission` as the chain resolves it (accounts,
+     * thresholds and all), asked of the node itself: get_required_keys on a transaction with one
+     * action so authorized. Undefined means yes; otherwise the node's reason.
+     */
+    async cannotAuthorize(actor: string, permission = "active"): Promise<string | undefined> {
+        const available = await this.publicKeys();
+        const transaction = {
+            expiration: "2030-01-01T00:00:00", ref_block_num: 0, ref_block_prefix: 0, max_net_usage_words: 0, max_cpu_usage_ms: 0,
+            delay_sec: 0, context_free_actions: [], transaction_extensions: [],
+            actions: [{ account: "eosio.null", name: "nonce", authorization: [{ actor, permission }], data: "" }],
+        };
+        try {
+            await this.post("/v1/chain/get_required_keys", { transaction, available_keys: available });
+            return undefined;
+        } catch (e) {
+            if (e instanceof ChainApiError) {
+                return e.message;
+            }
+            throw e;
+        }
+    }
+
+    /** Drops eosjs's cached ABI of `account` (after a setabi, the next action needs the new one). */
+    forgetAbi(account: string): void {
+        this.api.cachedAbis.delete(account);
+        this.api.contracts.delete(account);
+    }
+
+    /** Public keys (legacy EOS form) of the keys this client signs with. */
+    async publicKeys(): Promise<string[]> {
+        const { PrivateKey } = await import("eosjs/dist/eosjs-key-conversions");
+        return this.privateKeys.map((k) => PrivateKey.fromString(k).getPublicKey().toLegacyString());
+    }
+
+    /** The node must serve the chain this provider was configured for before anything is signed. */
+    async assertChain(): Promise<void> {
+        if (this.chainChecked || !this.expectedChainId) {
+            return;
+        }
+        const info = await this.getInfo();
+        if (info.chain_id !== this.expectedChainId) {
+            throw new Error(`${this.endpoint} serves chain ${info.chain_id}, not this stack's chain ${this.expectedChainId}; ` +
+                "nothing was signed (another network on this port?)");
+        }
+        this.chainChecked = true;
+    }
+
+    /** Pushes one transaction and resolves once a block holding it is on the chain. */
+    async transact(actions: Action[]): Promise<Included> {
+        await this.assertChain();
+        let result: { transaction_id: string; processed?: { block_num: number } } = { transaction_id: "" };
+        for (let attempt = 1; ; attempt++) {
+            try {
+                result = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300 })) as typeof result;
+                break;
+            } catch (e) {
+                const why = describeError(e);
+                // A node short of time on a busy machine rejects the transaction whole: safe to resend.
+                if (attempt < 5 && isTransientCpuFailure(why)) {
+                    await new Promise((r) => setTimeout(r, 400 * attempt));
+                    continue;
+                }
+                const names = [...new Set(actions.map((a) => `${a.account}::${a.name}`))].join(", ");
+                throw new TransactionError(`transaction [${names}] failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${why}`, why);
+            }
+        }
+        const transactionId = result.transaction_id;
+        const blockNum = result.processed?.block_num ?? (await this.getInfo()).head_block_num;
+        await this.waitInBlock(transactionId, blockNum);
+        return { transactionId, blockNum };
+    }
+
+    /**
+     * Like transact, but actions from concurrent callers that arrive together go out in one
+     * transaction (the chain applies it whole). If the shared transaction fails, each caller's
+     * actions are retried alone, so an error belongs to the resource that caused it.
+     */
+    transactBatched(actions: Action[]): Promise<Included> {
+        return new Promise((resolve, reject) => {
+            this.queue.push({ actions, resolve, reject });
+            if (!this.flushTimer) {
+                this.flushTimer = setTimeout(() => this.flush(), 30);
+            }
+        });
+    }
+
+    private flush(): void {
+        this.flushTimer = undefined;
+        const batches: Batch[][] = [];
+        let current: Batch[] = [];
+        let size = 0;
+        for (const b of this.queue.splice(0)) {
+            if (current.length > 0 && size + b.actions.length > MAX_BATCH_ACTIONS) {
+                batches.push(current);
+                current = [];
+                size = 0;
+            }
+            current.push(b);
+            size += b.actions.length;
+        }
+        if (current.length > 0) {
+            batches.push(current);
+        }
+        for (const group of batches) {
+            if (group.length === 1) {
+                void this.transact(group[0].actions).then(group[0].resolve, group[0].reject);
+                continue;
+            }
+            void this.transact(group.flatMap((b) => b.actions)).then(
+                (included) => group.forEach((b) => b.resolve(included)),
+                (e) => {
+                    // Rejected whole by the chain: nothing of it applied, so each part can go alone.
+                    // Anything else (no block seen in time) may have applied: no resend.
+                    if (e instanceof TransactionError) {
+                        group.forEach((b) => void this.transact(b.actions).then(b.resolve, b.reject));
+                    } else {
+                        group.forEach((b) => b.reject(e));
+                    }
+                },
+            );
+        }
+    }
+
+    private async waitInBlock(transactionId: string, blockNum: number): Promise<void> {
+        // A transaction can land a block or two after the one it was speculatively executed in.
+        let num = blockNum;
+        await pollUntil(`transaction ${transactionId.slice(0, 12)} in a block`, INCLUSION_TIMEOUT_MS, 100, async () => {
+            const info = await this.getInfo();
+            while (info.head_block_num >= num) {
+                const block = await this.post<{ transactions?: { trx: string | { id: string } }[] }>("/v1/chain/get_block", { block_num_or_id: num });
+                const ids = (block.transactions ?? []).map((t) => (typeof t.trx === "string" ? t.trx : t.trx.id));
+                if (ids.includes(transactionId)) {
+                    return true;
+                }
+                if (num >= blockNum + 4) {
+                    throw new Error(`transaction ${transactionId} is in none of blocks ${blockNum}..${num} (dropped by a fork?)`);
+                }
+                num++;
+            }
+            return false;
+        });
+    }
+}
+
+const MAX_BATCH_ACTIONS = 48;
+
+interface Batch {
+    actions: Action[];
+    resolve: (i: Included) => void;
+    reject: (e: unknown) => void;
+}
+
+export class ChainApiError extends Error {
+    constructor(readonly status: number, readonly path: string, message: string) {
+        super(message);
+    }
+}
+
+export class TransactionError extends Error {
+    constructor(message: string, readonly chainMessage: string) {
+        super(message);
+    }
+}
+
+export interface PermissionLevelWeight {
+    permission: Authorization;
+    weight: number;
+}
+
+export interface Authority {
+    threshold: number;
+    keys: { key: string; weight: number }[];
+    accounts: PermissionLevelWeight[];
+    waits: { wait_sec: number; weight: number }[];
+}
+
+export interface AccountView {
+    account_name: string;
+    privileged: boolean;
+    ram_quota: number;
+    ram_usage: number;
+    permissions: { perm_name: string; parent: string; required_auth: Authority }[];
+    self_delegated_bandwidth?: { cpu_weight: string; net_weight: string } | null;
+    core_liquid_balance?: string;
+    voter_info?: { producers: string[]; proxy: string; is_proxy: number } | null;
+}
+
+/** A single-key authority's key (legacy form), or undefined for anything else. */
+export function singleKey(auth: Authority | undefined): string | undefined {
+    if (!auth || auth.threshold !== 1 || auth.keys.length !== 1 || auth.accounts.length > 0 || auth.waits.length > 0) {
+        return undefined;
+    }
+    return legacyKey(auth.keys[0].key);
+}
+
+/** EOS... form of a public key, for comparing what the chain shows with what config says. */
+export function legacyKey(key: string): string {
+    const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
+    return PublicKey.fromString(key).toLegacyString();
+}

@@ -1,0 +1,113 @@
+// eosnet:chain:ProducerSchedule: waits until the chain runs the planned producers and they are in
+// irreversible control: the schedule is active and LIB is at or past the first block produced
+// under it (the LIB block's schedule_version is the active version or later). read shows the
+// active schedule, so a drifted election is an update that waits for the votes' repair to land.
+import { z } from "zod";
+import { Context, ResourceModule } from "../framework";
+import { pollUntil } from "../poll";
+import { sorted } from "./common";
+
+export const ProducerScheduleInputs = z.object({
+    producers: z.array(z.string()).min(1),
+    timeoutSeconds: z.number().int().min(10).default(600),
+});
+export type ProducerScheduleInputs = z.infer<typeof ProducerScheduleInputs>;
+export const ProducerScheduleOutputs = ProducerScheduleInputs.extend({
+    activeProducers: z.array(z.string()),
+    version: z.number().int(),
+    /** LIB when the wait ended (or when read). */
+    lib: z.number().int(),
+    headBlock: z.number().int(),
+});
+export type ProducerScheduleOutputs = z.infer<typeof ProducerScheduleOutputs>;
+
+interface ScheduleView {
+    active: { version: number; producers: { producer_name: string }[] };
+    pending: { version: number; producers: { producer_name: string }[] } | null;
+    proposed: { version: number; producers: { producer_name: string }[] } | null;
+}
+
+export async function activeSchedule(ctx: Context): Promise<{ version: number; producers: string[]; pending: string }> {
+    const s = await ctx.chain().post<ScheduleView>("/v1/chain/get_producer_schedule", {});
+    const names = (x: { producers: { producer_name: string }[] } | null) => (x ? x.producers.map((p) => p.producer_name) : []);
+    return {
+        version: s.active.version,
+        producers: sorted(names(s.active)),
+        pending: s.pending ? `v${s.pending.version} [${names(s.pending).join(", ")}]` : s.proposed ? `proposed v${s.proposed.version} [${names(s.proposed).join(", ")}]` : "none",
+    };
+}
+
+async function observe(ctx: Context, i: ProducerScheduleInputs): Promise<ProducerScheduleOutputs> {
+    const [s, info] = await Promise.all([activeSchedule(ctx), ctx.chain().getInfo()]);
+    return { ...i, activeProducers: s.producers, version: s.version, lib: info.last_irreversible_block_num, headBlock: info.head_block_num };
+}
+
+async function waitFor(ctx: Context, i: ProducerScheduleInputs): Promise<ProducerScheduleOutputs> {
+    const chain = ctx.chain();
+    const want = JSON.stringify(sorted(i.producers));
+    const deadline = Date.now() + i.timeoutSeconds * 1000;
+    let seen = "";
+    // The election happens in eosio.system's onblock at most once a minute; then the schedule is
+    // pending until irreversible. Both are the chain's own pace.
+    const version = await pollUntil(`the schedule [${sorted(i.producers).join(", ")}] to be active`, i.timeoutSeconds * 1000, 500, async () => {
+        const s = await activeSchedule(ctx);
+        seen = `active v${s.version} [${s.producers.join(", ")}], pending ${s.pending}`;
+        ctx.progress(`waiting for the planned schedule: ${seen}`, { ephemeral: true });
+        return JSON.stringify(s.producers) === want ? s.version : undefined;
+    }, () => `the chain has ${seen} (are the votes in, and enough stake voting?)`);
+    let lib = 0;
+    await pollUntil(`LIB to pass the first block of schedule v${version}`, Math.max(deadline - Date.now(), 30_000), 500, async () => {
+        const info = await chain.getInfo();
+        lib = info.last_irreversible_block_num;
+        const block = await chain.post<{ schedule_version?: number }>("/v1/chain/get_block", { block_num_or_id: lib });
+        ctx.progress(`schedule v${version} active; waiting for LIB (${lib}, head ${info.head_block_num}) to reach its first block`, { ephemeral: true });
+        return (block.schedule_version ?? 0) >= version;
+    }, () => `LIB is ${lib}: are 2/3+1 of the scheduled producers' nodes running and peered?`);
+    return observe(ctx, i);
+}
+
+export const producerSchedule: ResourceModule<ProducerScheduleInputs, ProducerScheduleOutputs> = {
+    token: "eosnet:chain:ProducerSchedule",
+    description: "The producer schedule the chain must run; create/update wait until it is active and irreversible.",
+    inputs: ProducerScheduleInputs,
+    outputs: ProducerScheduleOutputs,
+    async check(ctx, news) {
+        const inputs = { ...news, producers: sorted(news.producers) };
+        if (!ctx.config.endpoint) {
+            return { inputs };
+        }
+        const now = await activeSchedule(ctx).catch(() => undefined);
+        // eosio.system proposes a new schedule only when it has at least as many producers as the
+        // last one (the bootstrap schedule of eosio alone does not count).
+        const bootstrap = !now || (now.producers.length === 1 && now.producers[0] === "eosio");
+        if (!bootstrap && inputs.producers.length < now!.producers.length) {
+            return {
+                inputs, failures: [{
+                    property: "producers",
+                    reason: `the chain runs ${now!.producers.length} producers [${now!.producers.join(", ")}] and eosio.system never shrinks the schedule; ` +
+                        `${inputs.producers.length} [${inputs.producers.join(", ")}] cannot be reached`,
+                }],
+            };
+        }
+        return { inputs };
+    },
+    async diff(_ctx, _id, olds, news) {
+        const changed = JSON.stringify(sorted(olds.activeProducers)) !== JSON.stringify(sorted(news.producers)) ? ["activeProducers"] : [];
+        if (JSON.stringify(olds.producers) !== JSON.stringify(news.producers)) {
+            changed.push("producers");
+        }
+        return { changes: changed.length > 0, changed };
+    },
+    async create(ctx, inputs) {
+        return { id: "schedule", outs: await waitFor(ctx, inputs) };
+    },
+    async read(ctx, id, props) {
+        const i = ProducerScheduleInputs.parse({ producers: props?.producers ?? ["eosio"], timeoutSeconds: props?.timeoutSeconds });
+        const now = await observe(ctx, i);
+        // lib/headBlock stay those of the last convergence: refresh reports the schedule, not the clock.
+        return { id, props: { ...now, lib: props?.lib ?? now.lib, headBlock: props?.headBlock ?? now.headBlock }, inputs: { ...i, producers: now.activeProducers } };
+    },
+    async update(ctx, _id, _olds, news) {
+        return waitFor(ctx, news);
+    },
+};

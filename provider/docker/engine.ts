@@ -1,0 +1,169 @@
+// Docker access through dockerode, with the engine API version negotiated the way the docker CLI
+// does it: the highest version both sides speak. Engine 20.10 stops at 1.41; Engine 29 and later
+// refuse versions below 1.44. Unix socket, TCP with TLS, and ssh engines share this code path.
+import * as fs from "fs";
+import * as path from "path";
+import Docker from "dockerode";
+
+/** The newest engine API this code was written against, and the oldest it needs. */
+export const CLIENT_MAX_API = "1.47";
+export const CLIENT_MIN_API = "1.41";
+
+export const LABEL_MANAGED = "io.eos-network.managed";
+export const LABEL_STACK = "io.eos-network.stack";
+/** Set on every docker object this provider makes; objects of the earlier dynamic providers lack it. */
+export const LABEL_PROVIDER = "io.eos-network.provider";
+export const PROVIDER_LABEL_VALUE = "eosnet";
+
+/** Per-request deadline of engine calls (stopping a container is given its own grace on top). */
+const ENGINE_TIMEOUT_MS = 60_000;
+
+export interface DockerEngine {
+    client: Docker;
+    apiVersion: string;
+    host: string;
+}
+
+function compareVersions(a: string, b: string): number {
+    const [am, an] = a.split(".").map(Number);
+    const [bm, bn] = b.split(".").map(Number);
+    return am !== bm ? am - bm : an - bn;
+}
+
+/** The API version to speak with an engine that reports `serverMax` (and maybe `serverMin`). */
+export function negotiateApiVersion(serverMax: string, serverMin?: string): string {
+    const chosen = compareVersions(serverMax, CLIENT_MAX_API) < 0 ? serverMax : CLIENT_MAX_API;
+    if (compareVersions(chosen, CLIENT_MIN_API) < 0) {
+        throw new Error(`the docker engine speaks API ${serverMax} at most; eos-network needs ${CLIENT_MIN_API} or later (Docker Engine 20.10+)`);
+    }
+    if (serverMin && compareVersions(chosen, serverMin) < 0) {
+        throw new Error(`the docker engine needs API ${serverMin} or later, newer than eos-network's ${CLIENT_MAX_API}`);
+    }
+    return chosen;
+}
+
+/** dockerode connection options for a DOCKER_HOST-style address. */
+export function connectionOptions(host: string | undefined): { options: Docker.DockerOptions; label: string } {
+    const h = host || process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
+    if (h.startsWith("unix://")) {
+        return { options: { socketPath: h.slice("unix://".length) }, label: h };
+    }
+    const url = new URL(h);
+    if (url.protocol === "ssh:") {
+        return {
+            options: { protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: url.username || undefined } as Docker.DockerOptions,
+            label: h,
+        };
+    }
+    if (url.protocol === "tcp:" || url.protocol === "https:" || url.protocol === "http:") {
+        const certDir = process.env.DOCKER_CERT_PATH;
+        const tls = url.protocol === "https:" || process.env.DOCKER_TLS_VERIFY === "1" || !!certDir;
+        const read = (f: string) => (certDir ? fs.readFileSync(path.join(certDir, f)) : undefined);
+        return {
+            options: {
+                protocol: tls ? "https" : "http",
+                host: url.hostname,
+                port: Number(url.port || (tls ? 2376 : 2375)),
+                ...(tls && certDir ? { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") } : {}),
+            },
+            label: h,
+        };
+    }
+    throw new Error(`docker host '${h}' is not understood: use unix:///path, tcp://host:port or ssh://user@host`);
+}
+
+/** A dockerode client at the negotiated API version. */
+export async function connectDocker(host: string | undefined): Promise<DockerEngine> {
+    const { options, label } = connectionOptions(host);
+    const probe = new Docker({ ...options, timeout: ENGINE_TIMEOUT_MS });
+    let version: { ApiVersion?: string; MinAPIVersion?: string };
+    try {
+        // /version answers without a version prefix on every engine.
+        version = await probe.version();
+    } catch (e) {
+        throw new Error(`docker engine not reachable at ${label} (${(e as Error).message}); is dockerd running? (npm run setup starts it)`);
+    }
+    const apiVersion = negotiateApiVersion(version.ApiVersion ?? CLIENT_MIN_API, version.MinAPIVersion);
+    return { client: new Docker({ ...options, version: `v${apiVersion}`, timeout: ENGINE_TIMEOUT_MS }), apiVersion, host: label };
+}
+
+/** The engine's HTTP status of a failed call (404 gone, 304 already so, 409 conflict). */
+export function statusOf(e: unknown): number | undefined {
+    return (e as { statusCode?: number })?.statusCode;
+}
+
+/** Runs an inspect-like call, turning "no such object" into undefined. */
+export async function orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+        return await call();
+    } catch (e) {
+        if (statusOf(e) === 404) {
+            return undefined;
+        }
+        throw e;
+    }
+}
+
+export interface TarEntry {
+    path: string;
+    content: string;
+    mode: number;
+}
+
+/** A ustar archive of regular files (what the engine's archive upload takes). */
+export function tar(entries: TarEntry[]): Buffer {
+    const blocks: Buffer[] = [];
+    for (const entry of entries) {
+        const data = Buffer.from(entry.content, "utf8");
+        const header = Buffer.alloc(512, 0);
+        const name = entry.path.replace(/^\/+/, "");
+        if (Buffer.byteLength(name) > 100) {
+            throw new Error(`tar: path too long: ${name}`);
+        }
+        header.write(name, 0, 100, "utf8");
+        header.write(entry.mode.toString(8).padStart(7, "0") + "\0", 100, 8, "ascii");
+        header.write("0000000\0", 108, 8, "ascii"); // uid
+        header.write("0000000\0", 116, 8, "ascii"); // gid
+        header.write(data.length.toString(8).padStart(11, "0") + "\0", 124, 12, "ascii");
+        header.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, "0") + "\0", 136, 12, "ascii");
+        header.write("        ", 148, 8, "ascii"); // checksum placeholder
+        header.write("0", 156, 1, "ascii"); // regular file
+        header.write("ustar\0" + "00", 257, 8, "ascii");
+        let sum = 0;
+        for (const b of header) {
+            sum += b;
+        }
+        header.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, 8, "ascii");
+        blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512, 0));
+    }
+    blocks.push(Buffer.alloc(1024, 0));
+    return Buffer.concat(blocks);
+}
+
+/** Demultiplexes the engine's log stream (8-byte frame headers) into text. */
+export function demuxLogs(raw: Buffer | string): string {
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw), "binary");
+    const out: Buffer[] = [];
+    let i = 0;
+    while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
+        const len = buf.readUInt32BE(i + 4);
+        out.push(buf.subarray(i + 8, i + 8 + len));
+        i += 8 + len;
+    }
+    return out.length > 0 ? Buffer.concat(out).toString("utf8") : buf.toString("utf8");
+}
+
+/** Names of the objects that carry `label` (key=value): for destroy checks and tests. */
+export async function listLabelled(engine: DockerEngine, label: string): Promise<{ containers: string[]; volumes: string[]; networks: string[] }> {
+    const filters = { label: [label] };
+    const [c, v, n] = await Promise.all([
+        engine.client.listContainers({ all: true, filters }),
+        engine.client.listVolumes({ filters }),
+        engine.client.listNetworks({ filters }),
+    ]);
+    return {
+        containers: c.map((x) => String(x.Names[0]).replace(/^\//, "")),
+        volumes: (v.Volumes ?? []).map((x) => x.Name),
+        networks: n.map((x) => x.Name),
+    };
+}

@@ -1,0 +1,325 @@
+// eosnet:docker:NodeosContainer: one nodeos in a container on its own volume. The provider writes
+// genesis.json and config.ini into the container before it starts; config.ini gets the signing
+// keys from the provider's keys, so no private key is in this resource's state, its command line,
+// its environment or `docker inspect`. Create-time settings (image, ports, network, volume)
+// replace the container; config changes are written in place and the node restarted.
+import * as crypto from "crypto";
+import { z } from "zod";
+import { nodeCommand, nodeHealthcheck, renderConfigIni, signatureProviderLines, CONFIG_DIR, CONTAINER_HTTP_PORT, DATA_DIR } from "../../planning/node";
+import { Context, differingKeys, ResourceModule, stable } from "../framework";
+import { pollUntil } from "../poll";
+import { fetchWithDeadline } from "../chain/client";
+import { demuxLogs, DockerEngine, LABEL_STACK, orUndefined, statusOf, tar } from "./engine";
+import { foreignObjectProblem, ownLabels, withProviderLabel } from "./network";
+
+export const LABEL_SPEC = "io.eos-network.spec";
+const DIGEST_FILE = `${CONFIG_DIR}/eosnet-config.sha256`;
+
+export const NodeSettingsSchema = z.object({
+    producerNames: z.array(z.string()),
+    enableStaleProduction: z.boolean(),
+    peers: z.array(z.string()),
+    p2pServerAddress: z.string(),
+    chainStateDbSizeMb: z.number().int(),
+    maxTransactionTimeMs: z.number().int(),
+    agentName: z.string(),
+    extraConfig: z.array(z.string()),
+});
+
+export const NodeosContainerInputs = z.object({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, "a docker container name"),
+    image: z.string().min(1, "a node image is required (eos-network:node.image)"),
+    network: z.string().min(1),
+    aliases: z.array(z.string()).default([]),
+    httpPort: z.number().int().min(1).max(65535),
+    /** Host address the HTTP API is published on. */
+    httpBindAddress: z.string().default("127.0.0.1"),
+    volume: z.string().min(1),
+    labels: z.record(z.string()).default({}),
+    /** Genesis JSON text (also checked by nodeos against an existing blocks log). */
+    genesis: z.string().min(2),
+    settings: NodeSettingsSchema,
+    /** Public keys this node signs blocks with; the private halves come from the provider's keys. */
+    signingKeys: z.array(z.string()).default([]),
+    startTimeoutSeconds: z.number().int().min(5).default(120),
+    /** Desired: the node runs. A container found stopped is started by update. */
+    running: z.boolean().default(true),
+    /** Digest of genesis, config.ini (without keys) and signing keys; computed by check. */
+    configDigest: z.string().default(""),
+});
+export type NodeosContainerInputs = z.infer<typeof NodeosContainerInputs>;
+
+export const NodeosContainerOutputs = NodeosContainerInputs.extend({
+    containerId: z.string(),
+    imageId: z.string(),
+    restartPolicy: z.string(),
+    httpEndpoint: z.string(),
+});
+export type NodeosContainerOutputs = z.infer<typeof NodeosContainerOutputs>;
+
+/** Settings fixed when the container is created: any change means a new container. */
+const CREATE_TIME: (keyof NodeosContainerInputs & string)[] = ["name", "image", "network", "aliases", "httpPort", "httpBindAddress", "volume", "labels"];
+const RESTART_POLICY = "unless-stopped";
+
+export function configDigestOf(i: Pick<NodeosContainerInputs, "genesis" | "settings" | "signingKeys">): string {
+    return crypto.createHash("sha256").update(stable({ genesis: i.genesis, configIni: renderConfigIni(i.settings), signingKeys: [...i.signingKeys].sort() })).digest("hex");
+}
+
+function endpointOf(i: Pick<NodeosContainerInputs, "httpBindAddress" | "httpPort">): string {
+    const host = i.httpBindAddress === "0.0.0.0" || i.httpBindAddress === "" ? "127.0.0.1" : i.httpBindAddress;
+    return `http://${host}:${i.httpPort}`;
+}
+
+interface ContainerView {
+    Id: string;
+    Name: string;
+    Image: string;
+    Config: { Image: string; Labels?: Record<string, string> };
+    State: { Running: boolean; ExitCode: number; Status: string; Health?: { Status: string } };
+    HostConfig: { RestartPolicy?: { Name?: string } };
+}
+
+async function inspect(docker: DockerEngine, idOrName: string): Promise<ContainerView | undefined> {
+    return orUndefined(() => docker.client.getContainer(idOrName).inspect() as unknown as Promise<ContainerView>);
+}
+
+async function logsTail(docker: DockerEngine, id: string, lines = 40): Promise<string> {
+    try {
+        const raw = await docker.client.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
+        return demuxLogs(raw as unknown as Buffer);
+    } catch {
+        return "(logs unavailable)";
+    }
+}
+
+/** The private keys for `publicKeys`, from the provider's keys; an error names what is missing. */
+async function signatureKeys(ctx: Context, publicKeys: string[]) {
+    const { PrivateKey, PublicKey } = await import("eosjs/dist/eosjs-key-conversions");
+    const byPublic = new Map(ctx.config.keys.map((k) => [PrivateKey.fromString(k).getPublicKey().toLegacyString(), k]));
+    return publicKeys.map((pub) => {
+        const legacy = PublicKey.fromString(pub).toLegacyString();
+        const privateKey = byPublic.get(legacy);
+        if (!privateKey) {
+            throw new Error(`the provider holds no private key for signing key ${legacy}; add it to the provider's keys`);
+        }
+        return { publicKey: legacy, privateKey };
+    });
+}
+
+async function writeConfig(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+    const keys = await signatureKeys(ctx, i.signingKeys);
+    const archive = tar([
+        { path: `${CONFIG_DIR}/genesis.json`, content: i.genesis, mode: 0o644 },
+        { path: `${CONFIG_DIR}/config.ini`, content: renderConfigIni(i.settings) + signatureProviderLines(keys), mode: 0o600 },
+        { path: DIGEST_FILE, content: configDigestOf(i), mode: 0o644 },
+    ]);
+    await docker.client.getContainer(id).putArchive(archive, { path: "/" });
+}
+
+/** The digest file written with the config, or "" when it cannot be read. */
+async function readDigest(docker: DockerEngine, id: string): Promise<string> {
+    try {
+        const stream = await docker.client.getContainer(id).getArchive({ path: DIGEST_FILE });
+        const chunks: Buffer[] = [];
+        for await (const c of stream as AsyncIterable<Buffer>) {
+            chunks.push(c);
+        }
+        const buf = Buffer.concat(chunks);
+        const size = parseInt(buf.subarray(124, 136).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+        return buf.subarray(512, 512 + size).toString("utf8").trim();
+    } catch {
+        return "";
+    }
+}
+
+/** Ready once the API answers get_info on the published port; a container that exits is an error. */
+async function waitReady(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+    const url = `${endpointOf(i)}/v1/chain/get_info`;
+    let last = "";
+    ctx.progress(`waiting for ${i.name} to answer on ${endpointOf(i)}`, { ephemeral: true });
+    await pollUntil(`${i.name} to answer get_info on ${endpointOf(i)}`, i.startTimeoutSeconds * 1000, 300, async () => {
+        const answered = await fetchWithDeadline(url, { method: "POST", body: "{}" }, 2000).then((r) => r.ok).catch(() => false);
+        if (answered) {
+            return true;
+        }
+        const c = await inspect(docker, id);
+        if (!c) {
+            throw new Error(`container ${i.name} disappeared while starting`);
+        }
+        last = `${c.State.Status}${c.State.Health ? `, ${c.State.Health.Status}` : ""}`;
+        if (!c.State.Running && c.State.Status !== "restarting") {
+            throw new Error(`container ${i.name} exited (code ${c.State.ExitCode}); last log lines:\n${await logsTail(docker, id)}`);
+        }
+        return false;
+    }, () => `container ${last}; last log lines:\n(see docker logs ${i.name})`).catch(async (e) => {
+        if (/gave up waiting/.test((e as Error).message)) {
+            throw new Error(`${(e as Error).message.split(";")[0]}; last log lines:\n${await logsTail(docker, id)}`);
+        }
+        throw e;
+    });
+}
+
+/** Stops (nodeos gets SIGTERM and time to close its state cleanly), then removes. */
+async function removeContainer(docker: DockerEngine, id: string): Promise<void> {
+    const c = docker.client.getContainer(id);
+    try {
+        await c.stop({ t: 20 });
+    } catch (e) {
+        if (statusOf(e) !== 304 && statusOf(e) !== 404) {
+            throw e;
+        }
+    }
+    await orUndefined(() => c.remove({ force: true }));
+}
+
+function outputsOf(i: NodeosContainerInputs, c: ContainerView): NodeosContainerOutputs {
+    return {
+        ...i,
+        containerId: c.Id,
+        imageId: c.Image,
+        running: c.State.Running,
+        restartPolicy: c.HostConfig.RestartPolicy?.Name ?? "",
+        httpEndpoint: endpointOf(i),
+    };
+}
+
+async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+    try {
+        await docker.client.getContainer(id).start();
+    } catch (e) {
+        if (statusOf(e) !== 304) {
+            throw e;
+        }
+    }
+    await waitReady(ctx, docker, id, i);
+}
+
+export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContainerOutputs> = {
+    token: "eosnet:docker:NodeosContainer",
+    description: "A nodeos container on its own data volume; genesis.json and config.ini (with the signing keys) are written into it by the provider.",
+    inputs: NodeosContainerInputs,
+    outputs: NodeosContainerOutputs,
+    async check(ctx, news, olds) {
+        const inputs = { ...news, configDigest: configDigestOf(news) };
+        const failures = [];
+        if (!olds) {
+            const docker = await ctx.docker();
+            const existing = await inspect(docker, news.name);
+            const problem = existing && foreignObjectProblem("container", news.name, existing.Config.Labels, news.labels[LABEL_STACK]);
+            if (problem) {
+                failures.push({ property: "name", reason: problem });
+            }
+        }
+        return { inputs, failures };
+    },
+    async diff(_ctx, _id, olds, news) {
+        const replaces = differingKeys(olds, news, CREATE_TIME);
+        const changed = [...replaces];
+        if (olds.configDigest !== news.configDigest) {
+            changed.push("configDigest");
+        }
+        if (olds.running !== news.running) {
+            changed.push("running");
+        }
+        if (olds.restartPolicy !== RESTART_POLICY) {
+            replaces.push("restartPolicy");
+            changed.push("restartPolicy");
+        }
+        return { changes: changed.length > 0, replaces, changed, deleteBeforeReplace: true };
+    },
+    async create(ctx, inputs) {
+        const docker = await ctx.docker();
+        const image = await orUndefined(() => docker.client.getImage(inputs.image).inspect());
+        if (!image) {
+            throw new Error(`node image '${inputs.image}' is not in the docker engine at ${docker.host}; ` +
+                "build it with `npm run setup` or set eos-network:node.image to an image you have");
+        }
+        const spec = stable(Object.fromEntries(CREATE_TIME.map((k) => [k, inputs[k]])));
+        const existing = await inspect(docker, inputs.name);
+        if (existing) {
+            const problem = foreignObjectProblem("container", inputs.name, existing.Config.Labels, inputs.labels[LABEL_STACK]);
+            if (problem) {
+                throw new Error(problem);
+            }
+            if (existing.Config.Labels?.[LABEL_SPEC] === spec && (await readDigest(docker, existing.Id)) === inputs.configDigest) {
+                // Same container left by an interrupted run: adopt it, started.
+                ctx.progress(`adopting the existing container ${inputs.name}`);
+                await start(ctx, docker, existing.Id, inputs);
+                return { id: existing.Id, outs: outputsOf(inputs, (await inspect(docker, existing.Id))!) };
+            }
+            await removeContainer(docker, existing.Id);
+        }
+        const portKey = `${CONTAINER_HTTP_PORT}/tcp`;
+        const created = await docker.client.createContainer({
+            name: inputs.name,
+            Image: inputs.image,
+            Cmd: nodeCommand(),
+            Labels: { ...withProviderLabel(inputs.labels), [LABEL_SPEC]: spec },
+            ExposedPorts: { [portKey]: {} },
+            StopSignal: "SIGTERM",
+            StopTimeout: 20,
+            Healthcheck: { Test: nodeHealthcheck(), Interval: 15e9, Timeout: 5e9, Retries: 3, StartPeriod: 60e9 },
+            HostConfig: {
+                PortBindings: { [portKey]: [{ HostIp: inputs.httpBindAddress, HostPort: String(inputs.httpPort) }] },
+                Mounts: [{ Type: "volume", Source: inputs.volume, Target: DATA_DIR }],
+                NetworkMode: inputs.network,
+                // Back after an engine or host restart, and after a crash; `docker stop` is respected.
+                RestartPolicy: { Name: RESTART_POLICY },
+                Init: true,
+            },
+            NetworkingConfig: { EndpointsConfig: { [inputs.network]: { Aliases: inputs.aliases } } },
+        });
+        try {
+            await writeConfig(ctx, docker, created.id, inputs);
+            await start(ctx, docker, created.id, inputs);
+        } catch (e) {
+            await removeContainer(docker, created.id).catch(() => undefined);
+            throw e;
+        }
+        return { id: created.id, outs: outputsOf(inputs, (await inspect(docker, created.id))!) };
+    },
+    async read(ctx, id, props) {
+        const docker = await ctx.docker();
+        const c = await inspect(docker, id);
+        if (!c) {
+            return undefined;
+        }
+        let spec: Partial<NodeosContainerInputs> = {};
+        try {
+            spec = JSON.parse(c.Config.Labels?.[LABEL_SPEC] ?? "{}");
+        } catch {
+            // a container not made by this provider: compare what can be compared
+        }
+        const base = NodeosContainerInputs.parse({
+            genesis: "{}", settings: props?.settings ?? NodeSettingsSchema.parse({ producerNames: [], enableStaleProduction: false, peers: [], p2pServerAddress: "", chainStateDbSizeMb: 0, maxTransactionTimeMs: 0, agentName: "", extraConfig: [] }),
+            ...props,
+            ...spec,
+            image: c.Config.Image,
+            name: c.Name.replace(/^\//, ""),
+            // The engine merges the image's labels in; ours are the ones the spec recorded.
+            labels: spec.labels ?? ownLabels(Object.fromEntries(Object.entries(c.Config.Labels ?? {}).filter(([k]) => k !== LABEL_SPEC))),
+            configDigest: await readDigest(docker, c.Id),
+        });
+        return { id: c.Id, props: outputsOf(base, c) };
+    },
+    async update(ctx, id, olds, news) {
+        const docker = await ctx.docker();
+        if (olds.configDigest !== news.configDigest) {
+            ctx.progress(`writing the new config of ${news.name} and restarting it`);
+            await docker.client.getContainer(id).stop({ t: 20 }).catch((e) => {
+                if (statusOf(e) !== 304) {
+                    throw e;
+                }
+            });
+            await writeConfig(ctx, docker, id, news);
+        } else {
+            ctx.progress(`starting ${news.name} (found stopped)`);
+        }
+        await start(ctx, docker, id, news);
+        return outputsOf(news, (await inspect(docker, id))!);
+    },
+    async delete(ctx, id) {
+        const docker = await ctx.docker();
+        await removeContainer(docker, id);
+    },
+};

@@ -1,0 +1,103 @@
+// The contract every eosnet resource module fulfils, and what the provider hands it: its
+// configuration (endpoint, chain id, keys, docker host), a chain client, a docker client and a way
+// to show progress. One module per resource type; the provider dispatches by type token.
+import { z } from "zod";
+import type { ChainClient } from "./chain/client";
+import type { DockerEngine } from "./docker/engine";
+
+/** What a program puts in the provider resource (`new eosnet.Provider(...)`). */
+export const ProviderConfigSchema = z
+    .object({
+        /** The chain API this provider reads and writes, e.g. http://127.0.0.1:8888. */
+        endpoint: z.string().url().optional(),
+        /** The chain this provider may act on: every write first checks the node serves it. */
+        chainId: z.string().regex(/^[0-9a-f]{64}$/, "a chain id is 64 hex digits").optional(),
+        /** Private keys the provider signs with (a secret). Keys held before stay, to sign a rotation away from them. */
+        keys: z.array(z.string()).default([]),
+        /** Docker engine: unix:///path, tcp://host:port (TLS from DOCKER_CERT_PATH) or ssh://user@host; default DOCKER_HOST or the local socket. */
+        dockerHost: z.string().optional(),
+    })
+    .strict();
+
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+export interface Progress {
+    /** A status line that replaces the previous one (ephemeral) or stays in the log. */
+    (message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void;
+}
+
+export interface Context {
+    readonly config: ProviderConfig;
+    /** The chain client; throws a clear error when the provider has no endpoint. */
+    chain(): ChainClient;
+    /** The docker engine, API version negotiated on first use. */
+    docker(): Promise<DockerEngine>;
+    /** Progress of the resource being worked on, shown by the CLI. */
+    progress: Progress;
+    /** Whether the engine is only previewing. */
+    readonly preview: boolean;
+}
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+export interface Diff {
+    changes: boolean;
+    replaces?: string[];
+    /** Property names that differ, for the CLI's detailed diff. */
+    changed?: string[];
+    deleteBeforeReplace?: boolean;
+}
+
+export interface ReadResult<I, O> {
+    id: string;
+    props: O;
+    /** Inputs that reproduce `props` (import); omitted on refresh, where the program's inputs stay. */
+    inputs?: I;
+}
+
+/**
+ * One resource type. `inputs`/`outputs` are the typed boundary (zod, also used for GetSchema);
+ * `read` returns what the world shows, or undefined when the thing is gone, so refresh and the
+ * next diff see drift; `create` adopts what already matches; `diff` never promises an update that
+ * `update` refuses.
+ */
+export interface ResourceModule<I extends object, O extends I> {
+    token: string;
+    description: string;
+    inputs: z.ZodType<I, z.ZodTypeDef, unknown>;
+    outputs: z.ZodType<O, z.ZodTypeDef, unknown>;
+    /** Extra checks beyond the input schema (may read the world), and normalized inputs. */
+    check?(ctx: Context, news: I, olds: I | undefined): Promise<{ inputs?: I; failures?: CheckFailure[] }>;
+    diff(ctx: Context, id: string, olds: O, news: I): Promise<Diff>;
+    create(ctx: Context, inputs: I): Promise<{ id: string; outs: O }>;
+    read(ctx: Context, id: string, props: Partial<O> | undefined): Promise<ReadResult<I, O> | undefined>;
+    update?(ctx: Context, id: string, olds: O, news: I): Promise<O>;
+    delete?(ctx: Context, id: string, props: O): Promise<void>;
+    /** Property names whose values are secrets in outputs. */
+    secretOutputs?: string[];
+    /** Property names check may add whose values are secrets (a generated key). */
+    secretInputs?: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = ResourceModule<any, any>;
+
+/** Property names of `keys` whose values differ between `a` and `b` (deep, key order ignored). */
+export function differingKeys<T extends object>(a: Partial<T>, b: Partial<T>, keys: (keyof T & string)[]): string[] {
+    return keys.filter((k) => stable(a[k]) !== stable(b[k]));
+}
+
+/** JSON with object keys sorted, for comparisons and digests. */
+export function stable(value: unknown): string {
+    if (Array.isArray(value)) {
+        return `[${value.map(stable).join(",")}]`;
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        return `{${Object.keys(obj).filter((k) => obj[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(obj[k])}`).join(",")}}`;
+    }
+    return value === undefined ? "null" : JSON.stringify(value);
+}

@@ -1,0 +1,31 @@
+// Progress from the provider to the CLI: log messages to the engine, tied to the resource being
+// worked on. Ephemeral ones replace each other in the status column, as waits should.
+import * as path from "path";
+
+// The engine's gRPC stubs and grpc-js as @pulumi/pulumi itself loads them.
+const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
+const enginerpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const engineproto = require("@pulumi/pulumi/proto/engine_pb");
+
+export interface EngineLog {
+    log(urn: string, message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void;
+}
+
+/** Logs to the engine at `address`; with no engine (tests), to stderr. */
+export function engineLog(address: string | undefined): EngineLog {
+    if (!address) {
+        return { log: (_urn, message) => process.stderr.write(`${message}\n`) };
+    }
+    const client = new enginerpc.EngineClient(address, grpc.credentials.createInsecure());
+    return {
+        log(urn, message, opts = {}) {
+            const req = new engineproto.LogRequest();
+            req.setSeverity(opts.warning ? engineproto.LogSeverity.WARNING : engineproto.LogSeverity.INFO);
+            req.setMessage(message);
+            req.setUrn(urn);
+            req.setEphemeral(!!opts.ephemeral);
+            client.log(req, () => undefined); // progress is best effort
+        },
+    };
+}

@@ -1,0 +1,144 @@
+// pulumi-resource-eosnet: the eosnet provider plugin, served by @pulumi/pulumi/provider.
+//
+// The SDK's provider server (3.230) answers CheckConfig/DiffConfig "unimplemented" and drops the
+// arguments of Configure, so a Node.js provider cannot have a configuration of its own. eosnet
+// keeps credentials (endpoint, chain id, signing keys) in provider configuration, so this entry
+// point supplies those three handlers, and a Diff that names changed properties, to the server
+// that provider.main() builds. Everything else is the SDK's.
+import * as path from "path";
+import * as pulumiProvider from "@pulumi/pulumi/provider";
+import { EosnetProvider } from "./provider";
+import { engineLog } from "./log";
+import { ProviderConfigSchema } from "./framework";
+import { containsUnknown, secretValue, unwrapSecrets } from "./secrets";
+
+const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
+const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] }));
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
+
+const VERSION: string = require(path.resolve(__dirname, "..", "..", "..", "package.json")).version;
+
+type Callback = (err: unknown, value?: unknown) => void;
+interface Call { request: any }
+
+const toJs = (s: any): Record<string, unknown> => (s ? s.toJavaScript() : {});
+
+/** Check of the provider's own configuration; keys it held before are kept (see framework.ts). */
+export function checkProviderConfig(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    if (containsUnknown(news)) {
+        return { inputs: news, failures: [] as { property: string; reason: string }[] };
+    }
+    const parsed = ProviderConfigSchema.safeParse(unwrapSecrets(news).value);
+    if (!parsed.success) {
+        return { inputs: news, failures: parsed.error.issues.map((i) => ({ property: i.path.join(".") || "config", reason: i.message })) };
+    }
+    const oldKeys = (unwrapSecrets(olds).value as { keys?: unknown })?.keys;
+    const keys = [...new Set([...parsed.data.keys, ...(Array.isArray(oldKeys) ? oldKeys.filter((k): k is string => typeof k === "string") : [])])];
+    const inputs: Record<string, unknown> = { ...news, keys: secretValue(keys) };
+    if (keys.length === 0) {
+        delete inputs.keys;
+    }
+    return { inputs, failures: [] };
+}
+
+/** A new chain id is a new chain: every resource of the old one is replaced. */
+export function diffProviderConfig(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const o = unwrapSecrets(olds).value as Record<string, unknown>;
+    const n = unwrapSecrets(news).value as Record<string, unknown>;
+    const changed = ["endpoint", "chainId", "keys", "dockerHost"].filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
+    const replaces = changed.includes("chainId") && o.chainId !== undefined ? ["chainId"] : [];
+    return { changed, replaces };
+}
+
+function installHandlers(provider: EosnetProvider): void {
+    const addService = grpc.Server.prototype.addService;
+    grpc.Server.prototype.addService = function (service: unknown, impl: Record<string, unknown>) {
+        if (service === provrpc.ResourceProviderService) {
+            impl.configure = (call: Call, cb: Callback) => {
+                try {
+                    provider.configure(toJs(call.request.getArgs()));
+                    const resp = new provproto.ConfigureResponse();
+                    resp.setAcceptsecrets(true);
+                    resp.setAcceptresources(true);
+                    cb(undefined, resp);
+                } catch (e) {
+                    cb({ code: grpc.status.INVALID_ARGUMENT, details: (e as Error).message });
+                }
+            };
+            impl.checkConfig = (call: Call, cb: Callback) => {
+                const r = checkProviderConfig(toJs(call.request.getOlds()), toJs(call.request.getNews()));
+                const resp = new provproto.CheckResponse();
+                resp.setInputs(structproto.Struct.fromJavaScript(r.inputs));
+                resp.setFailuresList(r.failures.map((f) => {
+                    const cf = new provproto.CheckFailure();
+                    cf.setProperty(f.property);
+                    cf.setReason(f.reason);
+                    return cf;
+                }));
+                cb(undefined, resp);
+            };
+            impl.diffConfig = (call: Call, cb: Callback) => {
+                const r = diffProviderConfig(toJs(call.request.getOlds()), toJs(call.request.getNews()));
+                cb(undefined, diffResponse(r.changed.length > 0, r.changed, r.replaces, false));
+            };
+            impl.diff = (call: Call, cb: Callback) => {
+                const req = call.request;
+                provider.diffDetailed(req.getId(), req.getUrn(), toJs(req.getOlds()), toJs(req.getNews())).then(
+                    (d) => cb(undefined, d === undefined
+                        ? diffResponse(undefined, [], [], false)
+                        : diffResponse(d.changes, d.changed ?? d.replaces ?? [], d.replaces ?? [], d.deleteBeforeReplace ?? false)),
+                    (e) => cb({ code: grpc.status.UNKNOWN, details: (e as Error).message }),
+                );
+            };
+        }
+        return addService.call(this, service, impl);
+    };
+}
+
+function diffResponse(changes: boolean | undefined, changed: string[], replaces: string[], deleteBeforeReplace: boolean) {
+    const resp = new provproto.DiffResponse();
+    const D = provproto.DiffResponse.DiffChanges;
+    resp.setChanges(changes === undefined ? D.DIFF_UNKNOWN : changes ? D.DIFF_SOME : D.DIFF_NONE);
+    resp.setReplacesList(replaces);
+    resp.setDeletebeforereplace(deleteBeforeReplace);
+    const keys = [...new Set([...changed, ...replaces])];
+    resp.setDiffsList(keys);
+    if (changes !== undefined) {
+        const detailed = resp.getDetaileddiffMap();
+        for (const k of keys) {
+            const pd = new provproto.PropertyDiff();
+            pd.setKind(replaces.includes(k) ? provproto.PropertyDiff.Kind.UPDATE_REPLACE : provproto.PropertyDiff.Kind.UPDATE);
+            pd.setInputdiff(false);
+            detailed.set(k, pd);
+        }
+        resp.setHasdetaileddiff(true);
+    }
+    return resp;
+}
+
+function engineAddress(args: string[]): string | undefined {
+    return args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "--tracing")[0];
+}
+
+/** Exits when the engine that started this plugin is gone (a killed `pulumi`), instead of lingering. */
+function exitWithParent(): void {
+    const parent = process.ppid;
+    setInterval(() => {
+        if (process.ppid !== parent) {
+            process.exit(1);
+        }
+    }, 2000).unref();
+}
+
+export function main(args: string[]): Promise<void> {
+    const provider = new EosnetProvider(VERSION, engineLog(engineAddress(args)));
+    installHandlers(provider);
+    exitWithParent();
+    return pulumiProvider.main(provider, args);
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2));
+}

@@ -1,0 +1,25 @@
+// Every resource type the eosnet provider serves, by type token.
+import { AnyModule } from "./framework";
+import { network } from "./docker/network";
+import { volume } from "./docker/volume";
+import { nodeosContainer } from "./docker/nodeosContainer";
+import { keyPair } from "./keys/keyPair";
+import { protocolFeatures } from "./chain/features";
+import { contract } from "./chain/contract";
+import { account } from "./chain/account";
+import { token } from "./chain/token";
+import { privilege } from "./chain/privilege";
+import { systemInit } from "./chain/systemInit";
+import { producerRegistration } from "./chain/producer";
+import { proxyRegistration } from "./chain/proxy";
+import { voteModule } from "./chain/vote";
+import { producerSchedule } from "./chain/schedule";
+import { resignation } from "./chain/resign";
+
+const all: AnyModule[] = [
+    network, volume, nodeosContainer, keyPair,
+    protocolFeatures, contract, account, token, privilege, systemInit,
+    producerRegistration, proxyRegistration, voteModule, producerSchedule, resignation,
+];
+
+export const MODULES: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.token, m]));

@@ -1,0 +1,23 @@
+// Typed program-side calls of the eosnet provider's functions.
+import * as pulumi from "@pulumi/pulumi";
+import type { ChainState } from "../provider/functions";
+
+export type { ChainState };
+
+/**
+ * What the running chain shows (schedule, resignation, which of `accounts` exist), read through
+ * `provider`. Before the network runs, or while the provider's configuration is not known yet
+ * (preview of a new stack), it reports `reachable: false`.
+ */
+export function getChainState(provider: pulumi.ProviderResource, accounts: string[], opts: { dependsOn?: pulumi.Input<pulumi.Resource[]> } = {}): pulumi.Output<ChainState> {
+    return pulumi.runtime.invokeOutput<Partial<ChainState>>("eosnet:chain:getChainState", { accounts }, { provider, dependsOn: opts.dependsOn })
+        .apply((s) => ({
+            reachable: s?.reachable ?? false,
+            chainId: s?.chainId ?? "",
+            headBlock: s?.headBlock ?? 0,
+            lib: s?.lib ?? 0,
+            activeSchedule: s?.activeSchedule ?? [],
+            eosioController: s?.eosioController ?? "",
+            existingAccounts: s?.existingAccounts ?? [],
+        }));
+}
