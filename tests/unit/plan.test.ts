@@ -1,21 +1,11 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { parseStackConfig, rawStackConfig } from "../../config";
 import { desiredSchedule, fundedAccounts, stakedAccounts } from "../../planning/network";
+import { stackConfigMap } from "../stackFiles";
 
 // The committed stack files, read the way Pulumi reads them (values under `config:`).
 function stackConfig(stack: string) {
-    const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8");
-    const yaml = require("js-yaml") as typeof import("js-yaml");
-    const doc = yaml.load(text) as { config: Record<string, unknown> };
-    // Pulumi hands a program every value as a string (objects as JSON).
-    const all: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc.config)) {
-        all[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-    const raw = rawStackConfig(all);
-    return parseStackConfig(raw);
+    return parseStackConfig(rawStackConfig(stackConfigMap(stack)));
 }
 
 describe("boot plan from the committed stacks", () => {
