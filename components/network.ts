@@ -10,7 +10,7 @@ import { LABEL_MANAGED, LABEL_STACK } from "../provider/docker/engine";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { CONTAINER_P2P_PORT, nodeObjectName } from "../planning/node";
 import { chainRefusals } from "../planning/refusals";
-import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
+import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, plannedStakes, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
 import { getChainState } from "../sdk/functions";
 import {
     Account, Contract, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
@@ -36,8 +36,9 @@ interface AccountKey {
 export class Network extends pulumi.ComponentResource {
     public readonly httpEndpoint: pulumi.Output<string>;
     public readonly chainId: pulumi.Output<string>;
-    public readonly headBlock: pulumi.Output<number>;
-    public readonly lib: pulumi.Output<number>;
+    /** Head and LIB when up last brought the chain to the planned schedule (none without producers). */
+    public readonly headBlock: pulumi.Output<number | undefined>;
+    public readonly lib: pulumi.Output<number | undefined>;
     public readonly bootPublicKey: pulumi.Output<string>;
     public readonly activatedFeatures: pulumi.Output<string[]>;
     public readonly activeProducers: pulumi.Output<string[]>;
@@ -86,6 +87,9 @@ export class Network extends pulumi.ComponentResource {
         // stack signs with, held once, as a secret, in this provider's configuration.
         this.chainProvider = new Provider(`${name}-chain`, {
             endpoint: this.httpEndpoint,
+            // Producer nodes serve the same chain: the provider reads and writes through them while
+            // the boot node is down (or being recreated).
+            fallbackEndpoints: cfg.producers.flatMap((p, i) => p.runsNode ? [`http://${bindHost}:${producerHttpPort(cfg, i)}`] : []),
             chainId: this.chainId,
             keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey)]),
         }, { parent: this });
@@ -130,9 +134,10 @@ export class Network extends pulumi.ComponentResource {
         // resource is registered: they all wait on this check.
         const desired = desiredSchedule(cfg);
         const paths = accountConfigPaths(cfg);
-        const state = getChainState(chain, [...paths.keys()]);
+        const state = getChainState(chain, [...paths.keys()], { coreSymbol: cfg.chain.coreSymbol });
+        const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
         const checked = state.apply((s) => {
-            const problems = chainRefusals(s, desired, paths);
+            const problems = chainRefusals(s, plan);
             if (problems.length > 0) {
                 throw new pulumi.RunError(`this change cannot be carried out on the running chain (nothing was changed):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             }
@@ -221,11 +226,10 @@ export class Network extends pulumi.ComponentResource {
                 }, onChain([schedule]));
             }
         } else {
-            // A network without producers: eosio produces; progress as read after the boot.
+            // A network without producers: eosio produces, no schedule is awaited.
             this.activeProducers = pulumi.output(["eosio"]);
-            const after = getChainState(chain, [], { dependsOn: [init] });
-            this.headBlock = after.headBlock;
-            this.lib = after.lib;
+            this.headBlock = pulumi.output(undefined);
+            this.lib = pulumi.output(undefined);
         }
         this.registerOutputs({
             httpEndpoint: this.httpEndpoint,

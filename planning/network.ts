@@ -108,3 +108,17 @@ export function accountConfigPaths(cfg: StackConfig): Map<string, string> {
     }
     return paths;
 }
+
+/** The stake (CPU + NET) the config gives each funded account, with the config path of its funds. */
+export function plannedStakes(cfg: StackConfig): Map<string, { staked: string; path: string }> {
+    const sym = coreSymbol(cfg);
+    const where = new Map<string, string>();
+    cfg.producers.forEach((p, i) => where.set(p.name, `eos-network:producers[${i}].funds`));
+    cfg.accounts.forEach((a, i) => where.set(a.name, `eos-network:accounts[${i}].funds`));
+    const out = new Map<string, { staked: string; path: string }>();
+    for (const f of fundedAccounts(cfg)) {
+        const staked = formatAsset(parseAsset(f.cpu, sym) + parseAsset(f.net, sym), sym);
+        out.set(f.name, { staked, path: where.get(f.name) ?? "eos-network:distribution" });
+    }
+    return out;
+}

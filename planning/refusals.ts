@@ -1,5 +1,6 @@
 // What the running chain cannot carry out, decided from what it shows (no I/O): each problem
 // names the config field to change.
+import { readAnyAsset } from "./assets";
 import { scheduleChangeProblem } from "./election";
 
 export interface ObservedChain {
@@ -8,29 +9,64 @@ export interface ObservedChain {
     /** Who controls eosio: "eosio.prods" once it has resigned. */
     eosioController: string;
     existingAccounts: string[];
+    /** Existing accounts' own stake (CPU + NET) and liquid balance. */
+    accounts: { name: string; staked: string; liquid: string }[];
+    tokenMaxSupply: string;
+    tokenIssuer: string;
 }
 
+/** What the config asks of the chain, with the config path of each part. */
+export interface PlannedChain {
+    schedule: string[];
+    /** Producer/account name -> its config path (…name). */
+    paths: Map<string, string>;
+    /** Account name -> stake (CPU + NET) the config gives it, and the path of its funds. */
+    stakes: Map<string, { staked: string; path: string }>;
+    maxSupply: string;
+    issuer: string;
+}
+
+const units = (asset: string) => readAnyAsset(asset)?.units ?? 0n;
+
 /**
- * Problems of moving the running chain to the configured plan: a schedule smaller than the
- * running one, and accounts eosio would have to create after its resignation.
- * `paths` maps each producer/account name to its config path.
+ * Problems of moving the running chain to the configured plan: a smaller schedule than the running
+ * one, accounts or more stake that only eosio could provide after its resignation, and a token
+ * that cannot be created again.
  */
-export function chainRefusals(chain: ObservedChain, desiredSchedule: string[], paths: Map<string, string>): string[] {
+export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[] {
     if (!chain.reachable) {
         return [];
     }
     const problems: string[] = [];
-    const shrink = scheduleChangeProblem(chain.activeSchedule, desiredSchedule);
+    const shrink = scheduleChangeProblem(chain.activeSchedule, plan.schedule);
     if (shrink) {
         problems.push(`eos-network:accounts: ${shrink}`);
     }
+    if (chain.tokenMaxSupply && units(chain.tokenMaxSupply) !== units(plan.maxSupply)) {
+        problems.push(`eos-network:chain.maxSupply: the chain's core token has max supply ${chain.tokenMaxSupply}, and a token's max supply cannot change; ` +
+            "reset the network (npm run destroy, then npm run up) to use another");
+    }
+    if (chain.tokenIssuer && chain.tokenIssuer !== plan.issuer) {
+        problems.push(`eos-network:chain: the core token's issuer is ${chain.tokenIssuer} and cannot change`);
+    }
     if (chain.eosioController === "eosio.prods") {
-        // Only eosio creates accounts here, and after the resignation it cannot sign alone.
+        // Only eosio creates and funds accounts here, and after the resignation it cannot sign alone.
         const existing = new Set(chain.existingAccounts);
-        for (const [account, where] of paths) {
+        for (const [account, where] of plan.paths) {
             if (!existing.has(account)) {
                 problems.push(`${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
                     "reset the network (npm run destroy, then npm run up), or set eos-network:resign to false for a network that grows");
+            }
+        }
+        for (const a of chain.accounts) {
+            const want = plan.stakes.get(a.name);
+            if (!want) {
+                continue;
+            }
+            const more = units(want.staked) - units(a.staked);
+            if (more > units(a.liquid)) {
+                problems.push(`${want.path}: ${a.name} would stake ${want.staked}, more than its ${a.staked || "nothing"} staked plus ${a.liquid || "no"} liquid; ` +
+                    "eosio has resigned and cannot fund it: lower the funds, or transfer tokens to the account first");
             }
         }
     }

@@ -10,6 +10,8 @@ export const ProviderConfigSchema = z
     .object({
         /** The chain API this provider reads and writes, e.g. http://127.0.0.1:8888. */
         endpoint: z.string().url().optional(),
+        /** Other nodes of the same chain, used in turn when the endpoint does not answer (its node is down). */
+        fallbackEndpoints: z.array(z.string().url()).default([]),
         /** The chain this provider may act on: every write first checks the node serves it. */
         chainId: z.string().regex(/^[0-9a-f]{64}$/, "a chain id is 64 hex digits").optional(),
         /** Private keys the provider signs with (a secret). Keys held before stay, to sign a rotation away from them. */

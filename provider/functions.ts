@@ -3,6 +3,7 @@
 import { Context } from "./framework";
 import { activeSchedule } from "./chain/schedule";
 import { controllerOf } from "./chain/resign";
+import { assetLike, assetUnits } from "./chain/common";
 
 export const GET_CHAIN_STATE = "eosnet:chain:getChainState";
 
@@ -17,18 +18,25 @@ export interface ChainState {
     eosioController: string;
     /** Which of the asked accounts exist. */
     existingAccounts: string[];
+    /** The asked accounts that exist, as the chain shows their funds: self-staked CPU+NET and liquid balance. */
+    accounts: { name: string; staked: string; liquid: string }[];
+    /** The core token as eosio.token has it ("" before it exists). */
+    tokenMaxSupply: string;
+    tokenIssuer: string;
 }
 
-const UNREACHABLE: ChainState = { reachable: false, chainId: "", headBlock: 0, lib: 0, activeSchedule: [], eosioController: "", existingAccounts: [] };
+const UNREACHABLE: ChainState = {
+    reachable: false, chainId: "", headBlock: 0, lib: 0, activeSchedule: [], eosioController: "", existingAccounts: [], accounts: [], tokenMaxSupply: "", tokenIssuer: "",
+};
 
 /** A node that does not answer (not started yet, or being replaced) is not a chain to plan against. */
 function isUnreachable(e: unknown): boolean {
     return /cannot reach|no answer from/.test((e as Error)?.message ?? "");
 }
 
-async function chainState(ctx: Context, accounts: string[]): Promise<ChainState> {
+async function chainState(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
     try {
-        return await observeChain(ctx, accounts);
+        return await observeChain(ctx, accounts, coreSymbol);
     } catch (e) {
         if (isUnreachable(e)) {
             return UNREACHABLE;
@@ -37,24 +45,27 @@ async function chainState(ctx: Context, accounts: string[]): Promise<ChainState>
     }
 }
 
-async function observeChain(ctx: Context, accounts: string[]): Promise<ChainState> {
+async function observeChain(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
     const chain = ctx.chain();
     const info = await chain.getInfo();
     if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
-        throw new Error(`${chain.endpoint} serves chain ${info.chain_id}, not this stack's chain ${ctx.config.chainId} (another network on this port?)`);
+        throw new Error(`${chain.answering} serves chain ${info.chain_id}, not this stack's chain ${ctx.config.chainId} (another network on this port?)`);
     }
-    // Producers and voters are found in two table reads; other names one by one.
-    const [producers, voters] = await Promise.all([
-        chain.rows<{ owner: string }>("eosio", "eosio", "producers").catch(() => []),
-        chain.rows<{ owner: string }>("eosio", "eosio", "voters").catch(() => []),
-    ]);
-    const known = new Set([...producers, ...voters].map((r) => r.owner));
     const existing: string[] = [];
+    const funds: ChainState["accounts"] = [];
+    const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
     for (const name of accounts) {
-        if (known.has(name) || (await chain.getAccount(name))) {
+        const a = await chain.getAccount(name);
+        if (a) {
             existing.push(name);
+            const self = a.self_delegated_bandwidth;
+            funds.push({ name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" });
         }
     }
+    const stats = coreSymbol
+        ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
+        : {};
+    const token = (stats as Record<string, { max_supply: string; issuer: string }>)[coreSymbol];
     return {
         reachable: true,
         chainId: info.chain_id,
@@ -63,13 +74,16 @@ async function observeChain(ctx: Context, accounts: string[]): Promise<ChainStat
         activeSchedule: (await activeSchedule(ctx)).producers,
         eosioController: controllerOf(await chain.getAccount("eosio")),
         existingAccounts: existing,
+        accounts: funds,
+        tokenMaxSupply: token?.max_supply ?? "",
+        tokenIssuer: token?.issuer ?? "",
     };
 }
 
 export async function invoke(ctx: Context, token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (token) {
         case GET_CHAIN_STATE:
-            return { ...(await chainState(ctx, Array.isArray(inputs.accounts) ? inputs.accounts.map(String) : [])) };
+            return { ...(await chainState(ctx, Array.isArray(inputs.accounts) ? inputs.accounts.map(String) : [], String(inputs.coreSymbol ?? ""))) };
         default:
             throw new Error(`eosnet has no function ${token}`);
     }

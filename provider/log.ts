@@ -8,6 +8,8 @@ const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
 const enginerpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
 const engineproto = require("@pulumi/pulumi/proto/engine_pb");
 
+const EPHEMERAL_INTERVAL_MS = 5000;
+
 export interface EngineLog {
     log(urn: string, message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void;
 }
@@ -18,8 +20,18 @@ export function engineLog(address: string | undefined): EngineLog {
         return { log: (_urn, message) => process.stderr.write(`${message}\n`) };
     }
     const client = new enginerpc.EngineClient(address, grpc.credentials.createInsecure());
+    // Waits report often; a log without a terminal shows every status, so repeat at most every few seconds.
+    const lastShown = new Map<string, { at: number; message: string }>();
     return {
         log(urn, message, opts = {}) {
+            if (opts.ephemeral) {
+                const last = lastShown.get(urn);
+                const now = Date.now();
+                if (last && (last.message === message || now - last.at < EPHEMERAL_INTERVAL_MS)) {
+                    return;
+                }
+                lastShown.set(urn, { at: now, message });
+            }
             const req = new engineproto.LogRequest();
             req.setSeverity(opts.warning ? engineproto.LogSeverity.WARNING : engineproto.LogSeverity.INFO);
             req.setMessage(message);

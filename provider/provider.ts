@@ -68,7 +68,7 @@ export class EosnetProvider implements pulumiProvider.Provider {
                 if (!this.config.endpoint) {
                     throw new Error("this eosnet provider has no chain endpoint: set `endpoint` in its configuration");
                 }
-                this.chainClient ??= new ChainClient(this.config.endpoint, this.config.chainId, this.config.keys);
+                this.chainClient ??= new ChainClient(this.config.endpoint, this.config.chainId, this.config.keys, this.config.fallbackEndpoints);
                 return this.chainClient;
             },
             docker: () => {

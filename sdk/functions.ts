@@ -9,8 +9,8 @@ export type { ChainState };
  * `provider`. Before the network runs, or while the provider's configuration is not known yet
  * (preview of a new stack), it reports `reachable: false`.
  */
-export function getChainState(provider: pulumi.ProviderResource, accounts: string[], opts: { dependsOn?: pulumi.Input<pulumi.Resource[]> } = {}): pulumi.Output<ChainState> {
-    return pulumi.runtime.invokeOutput<Partial<ChainState>>("eosnet:chain:getChainState", { accounts }, { provider, dependsOn: opts.dependsOn })
+export function getChainState(provider: pulumi.ProviderResource, accounts: string[], opts: { coreSymbol?: string; dependsOn?: pulumi.Input<pulumi.Resource[]> } = {}): pulumi.Output<ChainState> {
+    return pulumi.runtime.invokeOutput<Partial<ChainState>>("eosnet:chain:getChainState", { accounts, coreSymbol: opts.coreSymbol ?? "" }, { provider, dependsOn: opts.dependsOn })
         .apply((s) => ({
             reachable: s?.reachable ?? false,
             chainId: s?.chainId ?? "",
@@ -19,5 +19,8 @@ export function getChainState(provider: pulumi.ProviderResource, accounts: strin
             activeSchedule: s?.activeSchedule ?? [],
             eosioController: s?.eosioController ?? "",
             existingAccounts: s?.existingAccounts ?? [],
+            accounts: s?.accounts ?? [],
+            tokenMaxSupply: s?.tokenMaxSupply ?? "",
+            tokenIssuer: s?.tokenIssuer ?? "",
         }));
 }

@@ -113,14 +113,21 @@ export function convergeActions(now: AccountOutputs, desired: AccountInputs): Ac
 }
 
 async function converge(ctx: Context, now: AccountOutputs, desired: AccountInputs): Promise<AccountOutputs> {
-    const actions = convergeActions(now, desired);
+    let actions = convergeActions(now, desired);
     if (actions.length === 0) {
         return now;
     }
-    const needed = actions.filter((a) => a.name === "delegatebw").reduce((s, a) => s + assetUnits((a.data as { stake_cpu_quantity: string }).stake_cpu_quantity) + assetUnits((a.data as { stake_net_quantity: string }).stake_net_quantity), 0n);
-    if (needed > assetUnits(now.balance || undefined)) {
-        throw new Error(`${desired.name} needs ${assetLike(needed, desired.cpu || desired.net)} liquid to stake what is configured, and has ${now.balance || "nothing"}; ` +
-            "fund it or lower its stake");
+    const stakeMore = actions.find((a) => a.name === "delegatebw");
+    if (stakeMore) {
+        const data = stakeMore.data as { stake_cpu_quantity: string; stake_net_quantity: string };
+        const needed = assetUnits(data.stake_cpu_quantity) + assetUnits(data.stake_net_quantity);
+        if ((await ctx.chain().cannotAuthorize(desired.creator)) === undefined) {
+            // The creator still signs (before eosio's resignation): it funds the stake, as at creation.
+            actions = actions.map((a) => a !== stakeMore ? a : { ...a, authorization: active(desired.creator), data: { ...data, from: desired.creator, transfer: true } });
+        } else if (needed > assetUnits(now.balance || undefined)) {
+            throw new Error(`${desired.name} needs ${assetLike(needed, desired.cpu || desired.net)} liquid to stake what is configured, and has ${now.balance || "nothing"}; ` +
+                `its creator ${desired.creator} can no longer sign: fund the account or lower its stake`);
+        }
     }
     ctx.progress(`${actions.map((a) => a.name).join(", ")} for ${desired.name}`, { ephemeral: true });
     await ctx.chain().transact(actions);

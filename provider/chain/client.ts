@@ -99,20 +99,31 @@ export function rawAbi(abiJson: string): { raw: Buffer; hash: string } {
     return { raw, hash: crypto.createHash("sha256").update(raw).digest("hex") };
 }
 
+/** Whether an error means the node did not answer at all (so another node may). */
+function unreachable(e: unknown): boolean {
+    return /^(cannot reach|no answer from) /.test((e as Error)?.message ?? "");
+}
+
 export class ChainClient {
     private readonly rpc: JsonRpc;
     private readonly api: Api;
     private chainChecked = false;
     private readonly queue: Batch[] = [];
     private flushTimer: NodeJS.Timeout | undefined;
+    /** The node answering now: the endpoint, or a fallback while the endpoint's node is down. */
+    private current = 0;
+    private readonly endpoints: string[];
 
     constructor(
         readonly endpoint: string,
         private readonly expectedChainId: string | undefined,
         private readonly privateKeys: string[],
+        fallbackEndpoints: string[] = [],
     ) {
-        const deadlineFetch = (url: string, init: RequestInit) => fetchWithDeadline(url, init);
-        this.rpc = new JsonRpc(endpoint, { fetch: deadlineFetch as never });
+        this.endpoints = [endpoint, ...fallbackEndpoints.filter((e) => e !== endpoint)];
+        // eosjs calls go through the same failover as the provider's own calls.
+        const failoverFetch = (url: string, init: RequestInit) => this.fetch(url.slice(endpoint.length), init);
+        this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
         this.api = new Api({
             rpc: this.rpc,
             signatureProvider: new JsSignatureProvider(privateKeys),
@@ -121,9 +132,43 @@ export class ChainClient {
         });
     }
 
+    /** The node that answered last (the endpoint unless its node is down). */
+    get answering(): string {
+        return this.endpoints[this.current];
+    }
+
+    /**
+     * A request to `path` on the answering node; when no node answers there, the next one of the
+     * same chain is tried (all are checked against the chain id before anything is signed).
+     */
+    private async fetch(path: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
+        if (path.startsWith("/v1/producer/")) {
+            // The producer API is about one node (the boot producer): never another.
+            return fetchWithDeadline(`${this.endpoint}${path}`, init, timeoutMs);
+        }
+        let last: unknown;
+        for (let tried = 0; tried < this.endpoints.length; tried++) {
+            const i = (this.current + tried) % this.endpoints.length;
+            try {
+                const res = await fetchWithDeadline(`${this.endpoints[i]}${path}`, init, timeoutMs);
+                if (i !== this.current) {
+                    this.current = i;
+                    this.chainChecked = false;
+                }
+                return res;
+            } catch (e) {
+                if (!unreachable(e)) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     /** POST a chain API path; a non-2xx answer is an error carrying the node's message. */
     async post<T = unknown>(path: string, body: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
-        const res = await fetchWithDeadline(`${this.endpoint}${path}`, { method: "POST", body: JSON.stringify(body) }, timeoutMs);
+        const res = await this.fetch(path, { method: "POST", body: JSON.stringify(body) }, timeoutMs);
         const text = await res.text();
         if (!res.ok) {
             let message = text;
@@ -235,7 +280,7 @@ export class ChainClient {
         }
         const info = await this.getInfo();
         if (info.chain_id !== this.expectedChainId) {
-            throw new Error(`${this.endpoint} serves chain ${info.chain_id}, not this stack's chain ${this.expectedChainId}; ` +
+            throw new Error(`${this.answering} serves chain ${info.chain_id}, not this stack's chain ${this.expectedChainId}; ` +
                 "nothing was signed (another network on this port?)");
         }
         this.chainChecked = true;

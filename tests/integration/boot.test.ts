@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, TestStack } from "./harness";
+import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, signersSince, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 // Registered and running from the start, but not voted in: the swap test elects it.
@@ -21,21 +21,6 @@ async function testConfig() {
             { name: "voterbbbbbbb", funds: "50000000.0000 SYS", proxy: "proxyaaaaaaa" },
         ],
     };
-}
-
-/** Producers seen signing blocks from `from` on, until all of `want` are seen or `maxBlocks` pass. */
-async function signersSince(rpc: JsonRpc, from: number, want: string[], maxBlocks: number): Promise<Set<string>> {
-    const seen = new Set<string>();
-    for (let num = from; num < from + maxBlocks && !want.every((p) => seen.has(p)); ) {
-        const info = await rpc.get_info();
-        if (info.head_block_num < num) {
-            await new Promise((r) => setTimeout(r, 250));
-            continue;
-        }
-        seen.add((await rpc.get_block(num)).producer);
-        num++;
-    }
-    return seen;
 }
 
 describe("boot: a 4-producer network from genesis", function () {

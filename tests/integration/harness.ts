@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { listLabelled } from "../../providers/docker/engine";
+import { connectDocker, listLabelled } from "../../provider/docker/engine";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -40,6 +40,8 @@ export interface TestStack {
     name: string;
     stackLabel: string;
     backendDir: string;
+    /** Environment for running the pulumi CLI (or the project's scripts) on this stack by hand. */
+    env(): NodeJS.ProcessEnv;
     cleanup(): Promise<void>;
 }
 
@@ -47,17 +49,13 @@ export interface TestStack {
 export async function newTestStack(config: Record<string, unknown>): Promise<TestStack> {
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-backend-"));
     const name = `itest-${crypto.randomBytes(3).toString("hex")}`;
-    const stack = await LocalWorkspace.createStack(
-        { stackName: name, workDir: ROOT },
-        {
-            envVars: {
-                PULUMI_BACKEND_URL: `file://${backendDir}`,
-                PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(16).toString("hex"),
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            },
-        },
-    );
+    const envVars = {
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(16).toString("hex"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    };
+    const stack = await LocalWorkspace.createStack({ stackName: name, workDir: ROOT }, { envVars });
     for (const [key, value] of Object.entries(config)) {
         await stack.setConfig(`eos-network:${key}`, { value: typeof value === "string" ? value : JSON.stringify(value) });
     }
@@ -66,6 +64,10 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
         name,
         stackLabel: `eos-network/${name}`,
         backendDir,
+        env: () => {
+            const { PULUMI_CONFIG_PASSPHRASE_FILE: _file, ...rest } = process.env;
+            return { ...rest, ...envVars };
+        },
         async cleanup() {
             try {
                 await stack.destroy();
@@ -79,8 +81,8 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
 }
 
 /** Docker objects of a stack, found by the label every object of the project carries. */
-export function leftovers(stackLabel: string) {
-    return listLabelled(`io.eos-network.stack=${stackLabel}`);
+export async function leftovers(stackLabel: string) {
+    return listLabelled(await connectDocker(undefined), `io.eos-network.stack=${stackLabel}`);
 }
 
 /** A free TCP port on 127.0.0.1, so test stacks never collide with a running dev stack. */
@@ -97,3 +99,35 @@ export async function freePort(): Promise<number> {
 }
 
 export const progress = (line: string) => process.stdout.write(`      | ${line}`);
+
+/** Producers seen signing blocks from `from` on, until all of `want` are seen or `maxBlocks` pass. */
+export async function signersSince(rpc: { get_info(): Promise<{ head_block_num: number }>; get_block(n: number): Promise<{ producer: string }> },
+    from: number, want: string[], maxBlocks: number): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let num = from; num < from + maxBlocks && !want.every((p) => seen.has(p)); ) {
+        const info = await rpc.get_info();
+        if (info.head_block_num < num) {
+            await new Promise((r) => setTimeout(r, 250));
+            continue;
+        }
+        seen.add((await rpc.get_block(num)).producer);
+        num++;
+    }
+    return seen;
+}
+
+/** Private keys of a test stack's accounts (the Automation API's export decrypts secrets): name -> key. */
+export async function stackKeys(t: TestStack): Promise<Map<string, string>> {
+    const exported = await t.stack.exportStack();
+    const keys = new Map<string, string>();
+    for (const r of exported.deployment.resources as { type: string; urn: string; outputs?: { privateKey?: unknown } }[]) {
+        if (!r.type.endsWith(":KeyPair") || !r.outputs?.privateKey) {
+            continue;
+        }
+        const name = r.urn.split("::").pop()!;
+        const raw = r.outputs.privateKey as string | { plaintext: string };
+        const key = typeof raw === "string" ? raw : JSON.parse(raw.plaintext);
+        keys.set(name === "eosnet-boot-key" ? "eosio" : name.replace(/^eosnet-key-/, ""), key);
+    }
+    return keys;
+}

@@ -35,7 +35,7 @@ describe("configured keys: eos-network:keys (secret)", function () {
         assert.equal(info.permissions.find((p: any) => p.perm_name === "active").required_auth.keys[0].key, publicKey);
 
         const places = [
-            fs.readFileSync(path.join(t.stack.workspace.workDir, `Pulumi.${t.name}.yaml`), "utf8"),
+            fs.readFileSync(path.join(t.stack.workspace.workDir, ".eosnet", "stacks", `Pulumi.${t.name}.yaml`), "utf8"),
             execFileSync("docker", ["inspect", `eosnet-${t.name}-boot`], { encoding: "utf8" }),
             ...(fs.readdirSync(t.backendDir, { recursive: true }) as string[])
                 .map((f) => path.join(t.backendDir, f))

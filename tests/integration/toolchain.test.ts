@@ -70,6 +70,10 @@ describe("toolchain: one nodeos container through pulumi up/destroy", function (
         assert.ok(stateFile, `no state file for ${t.name} in ${t.backendDir}`);
         const onDisk = (JSON.parse(fs.readFileSync(stateFile, "utf8")).checkpoint.latest.resources as any[]).find((r) => r.type.endsWith(":KeyPair"));
         assert.ok(onDisk.outputs.privateKey.ciphertext, "private key is not encrypted in the state file");
+        // Key material is held by the key pairs and the chain provider, nowhere else.
+        const holders = (JSON.parse(fs.readFileSync(stateFile, "utf8")).checkpoint.latest.resources as any[])
+            .filter((r) => JSON.stringify(r).includes("ciphertext")).map((r) => r.type);
+        assert.deepEqual([...new Set(holders)].sort(), ["eosnet:keys:KeyPair", "pulumi:providers:eosnet"]);
         for (const f of files) {
             assert.ok(!fs.readFileSync(f, "utf8").includes(privateKey), `private key in plain text in ${f}`);
         }
