@@ -35,6 +35,7 @@ interface AccountKey {
 
 export class Network extends pulumi.ComponentResource {
     public readonly httpEndpoint: pulumi.Output<string>;
+    private readonly httpEndpointText: string;
     public readonly chainId: pulumi.Output<string>;
     /** Head and LIB when up last brought the chain to the planned schedule (none without producers). */
     public readonly headBlock: pulumi.Output<number | undefined>;
@@ -80,7 +81,8 @@ export class Network extends pulumi.ComponentResource {
 
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         this.chainId = genesis.apply(chainIdOf);
-        this.httpEndpoint = pulumi.output(`http://${bindHost}:${cfg.bootNode.httpPort}`);
+        this.httpEndpointText = `http://${bindHost}:${cfg.bootNode.httpPort}`;
+        this.httpEndpoint = pulumi.output(this.httpEndpointText);
         this.bootPublicKey = bootKey.publicKey;
 
         // The chain's credentials: its endpoint, its id (every write checks it) and every key the
@@ -137,6 +139,10 @@ export class Network extends pulumi.ComponentResource {
         const state = getChainState(chain, [...paths.keys()], { coreSymbol: cfg.chain.coreSymbol });
         const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
         const checked = state.apply((s) => {
+            if (s.foreignChainId) {
+                pulumi.log.warn(`${this.httpEndpointText} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
+                    "(eos-network:bootNode.httpPort); creating this stack's boot node will fail until it is free", this);
+            }
             const problems = chainRefusals(s, plan);
             if (problems.length > 0) {
                 throw new pulumi.RunError(`this change cannot be carried out on the running chain (nothing was changed):\n${problems.map((p) => `  - ${p}`).join("\n")}`);

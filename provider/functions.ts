@@ -23,6 +23,8 @@ export interface ChainState {
     /** The core token as eosio.token has it ("" before it exists). */
     tokenMaxSupply: string;
     tokenIssuer: string;
+    /** Set when the endpoint serves another chain than the provider's. */
+    foreignChainId?: string;
 }
 
 const UNREACHABLE: ChainState = {
@@ -49,7 +51,9 @@ async function observeChain(ctx: Context, accounts: string[], coreSymbol: string
     const chain = ctx.chain();
     const info = await chain.getInfo();
     if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
-        throw new Error(`${chain.answering} serves chain ${info.chain_id}, not this stack's chain ${ctx.config.chainId} (another network on this port?)`);
+        // Another network answers on this stack's port (this one is not booted, or was reset):
+        // nothing to plan against. Writes are refused by the client's own chain-id check.
+        return { ...UNREACHABLE, foreignChainId: info.chain_id };
     }
     const existing: string[] = [];
     const funds: ChainState["accounts"] = [];

@@ -22,5 +22,6 @@ export function getChainState(provider: pulumi.ProviderResource, accounts: strin
             accounts: s?.accounts ?? [],
             tokenMaxSupply: s?.tokenMaxSupply ?? "",
             tokenIssuer: s?.tokenIssuer ?? "",
+            foreignChainId: s?.foreignChainId,
         }));
 }
