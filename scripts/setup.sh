@@ -209,7 +209,8 @@ step_nodeos_image() {
 
 step_backend() {
   mkdir -p "$EOSNET_STATE_DIR"
-  if [ ! -s "$PULUMI_CONFIG_PASSPHRASE_FILE" ]; then
+  # A passphrase given in the environment (CI, tests) is used as it is.
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ ! -s "$PULUMI_CONFIG_PASSPHRASE_FILE" ]; then
     log "pulumi: generating the local stacks' passphrase in $PULUMI_CONFIG_PASSPHRASE_FILE"
     ( umask 077; head -c 32 /dev/urandom | base64 > "$PULUMI_CONFIG_PASSPHRASE_FILE" )
   fi

@@ -177,14 +177,13 @@ export const account: ResourceModule<AccountInputs, AccountOutputs> = {
         if (!a) {
             return undefined;
         }
-        const base: AccountInputs = AccountInputs.parse({ ownerKey: "", activeKey: "", ...props, name: id });
-        const now = observed(base, a);
+        // Importing (no props): the stake and keys the chain shows are what the account is.
         const self = a.self_delegated_bandwidth;
-        return {
-            id,
-            props: now,
-            inputs: { ...base, ownerKey: now.ownerKey, activeKey: now.activeKey, cpu: self?.cpu_weight ?? "", net: self?.net_weight ?? "" },
-        };
+        const base: AccountInputs = AccountInputs.parse({
+            ownerKey: "", activeKey: "", cpu: self?.cpu_weight ?? "", net: self?.net_weight ?? "", ...props, name: id,
+        });
+        const now = observed(base, a);
+        return { id, props: now, inputs: { ...base, ownerKey: now.ownerKey, activeKey: now.activeKey, cpu: now.cpu, net: now.net } };
     },
     async update(ctx, _id, olds, news) {
         return converge(ctx, olds, news);

@@ -142,8 +142,8 @@ export class ChainClient {
      * same chain is tried (all are checked against the chain id before anything is signed).
      */
     private async fetch(path: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
-        if (path.startsWith("/v1/producer/")) {
-            // The producer API is about one node (the boot producer): never another.
+        if (path === "/v1/producer/schedule_protocol_feature_activations") {
+            // Scheduling a feature is about the node that produces (the boot producer): never another.
             return fetchWithDeadline(`${this.endpoint}${path}`, init, timeoutMs);
         }
         let last: unknown;

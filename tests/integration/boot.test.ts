@@ -2,9 +2,11 @@
 // genesis and ends with the desired schedule active; a second `up` changes nothing; `destroy`
 // resets everything and the next `up` is a fresh chain.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, signersSince, TestStack } from "./harness";
+import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, signersSince, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 // Registered and running from the start, but not voted in: the swap test elects it.
@@ -88,6 +90,42 @@ describe("boot: a 4-producer network from genesis", function () {
     it("a second up changes nothing", async () => {
         const res = await t.stack.up({ expectNoChanges: true, onOutput: progress });
         assert.equal(res.summary.result, "succeeded");
+    });
+
+    it("the provider answers GetSchema, and pulumi import reads an account, a producer and a vote from the chain", async () => {
+        const env = t.env();
+        const schema = JSON.parse(execFileSync("pulumi", ["package", "get-schema", path.join(ROOT, "provider", "pulumi-resource-eosnet")], { cwd: ROOT, env, encoding: "utf8" }));
+        for (const token of ["eosnet:chain:Account", "eosnet:chain:ProducerRegistration", "eosnet:chain:Vote", "eosnet:docker:NodeosContainer"]) {
+            assert.ok(schema.resources[token]?.inputProperties, `schema has ${token}`);
+        }
+        const state = await t.stack.exportStack();
+        const provider = (state.deployment.resources as { type: string; urn: string }[]).find((r) => r.type === "pulumi:providers:eosnet" && r.urn.endsWith("::eosnet-chain"))!;
+        const file = path.join(t.backendDir, "import.json");
+        fs.writeFileSync(file, JSON.stringify({
+            nameTable: { chain: provider.urn },
+            resources: [
+                { type: "eosnet:chain:Account", name: "imported-account", id: "voteraaaaaaa", provider: "chain" },
+                { type: "eosnet:chain:ProducerRegistration", name: "imported-producer", id: "producerbbbb", provider: "chain" },
+                { type: "eosnet:chain:Vote", name: "imported-vote", id: "voteraaaaaaa", provider: "chain" },
+            ],
+        }));
+        execFileSync("pulumi", ["import", "--file", file, "--yes", "--protect=false", "--generate-code=false", "--stack", t.name, "--non-interactive"], { cwd: ROOT, env, encoding: "utf8" });
+        const imported = (await t.stack.exportStack()).deployment.resources as { urn: string; type: string; id: string; outputs: Record<string, any> }[];
+        const byName = (n: string) => imported.find((r) => r.urn.endsWith(`::${n}`))!;
+        const rpc = new JsonRpc(`http://127.0.0.1:${cfg.bootNode.httpPort}`, { fetch: fetch as any });
+        const account: any = await rpc.get_account("voteraaaaaaa");
+        assert.equal(byName("imported-account").outputs.cpu, account.self_delegated_bandwidth.cpu_weight);
+        const { PublicKey } = await import("eosjs/dist/eosjs-key-conversions");
+        assert.equal(byName("imported-account").outputs.ownerKey,
+            PublicKey.fromString(account.permissions.find((p: any) => p.perm_name === "owner").required_auth.keys[0].key).toLegacyString());
+        assert.equal(byName("imported-producer").outputs.url, "https://producerbbbb.example");
+        assert.equal(byName("imported-producer").outputs.isActive, true);
+        assert.deepEqual(byName("imported-vote").outputs.producers, PRODUCERS);
+        // They are not part of the program: forget them again (deleting a vote would unvote).
+        for (const n of ["imported-account", "imported-producer", "imported-vote"]) {
+            execFileSync("pulumi", ["state", "delete", byName(n).urn, "--yes", "--stack", t.name], { cwd: ROOT, env });
+        }
+        await t.stack.up({ expectNoChanges: true, onOutput: progress });
     });
 
     it("preview refuses votes that would shrink the schedule, and the chain is untouched", async () => {

@@ -169,9 +169,9 @@ describe("drift: up repairs what changed behind the stack's back", function () {
         assert.ok(containerState(node("producerdddd"))!.running);
         assert.equal(docker("inspect", "-f", "{{.HostConfig.RestartPolicy.Name}}", node("producerdddd")), "unless-stopped");
 
-        // A crash: nodeos killed with SIGKILL, as the kernel's OOM killer would.
+        // A crash: nodeos (the child of the container's init) killed with SIGKILL, as the OOM killer would.
         const pid = docker("inspect", "-f", "{{.State.Pid}}", node("producerbbbb"));
-        const nodeosPid = execFileSync("pgrep", ["-P", pid, "nodeos"], { encoding: "utf8" }).trim();
+        const nodeosPid = execFileSync("pgrep", ["-P", pid], { encoding: "utf8" }).trim().split("\n")[0];
         process.kill(Number(nodeosPid), "SIGKILL");
         await pollUntil("producerbbbb to be restarted by docker", 60_000, 500, async () => {
             const restarts = Number(docker("inspect", "-f", "{{.RestartCount}}", node("producerbbbb")));
