@@ -53,6 +53,18 @@ export const ProducerSchema = z
         funds: z.string().default("1000.0000 SYS"),
         /** The key this producer must have; its private key is eos-network:keys.<name> (secret). */
         publicKey: publicKey.optional(),
+        /** up claims this producer's rewards whenever the last claim is more than a day old. */
+        claimRewards: z.boolean().default(false),
+    })
+    .strict();
+
+export const CreatorSchema = z
+    .object({
+        /** A funded account of the stack that creates and funds every producer and account, so the network can grow after eosio resigns. */
+        name: accountName,
+        /** What eosio gives it; it pays every account's RAM, stake and liquid funds (and RAM of upgrade proposals) from this. */
+        funds: z.string(),
+        publicKey: publicKey.optional(),
     })
     .strict();
 
@@ -125,6 +137,7 @@ const StackConfigObject = z
         producers: z.array(ProducerSchema).default([]),
         accounts: z.array(StakedAccountSchema).default([]),
         distribution: DistributionSchema.optional(),
+        creator: CreatorSchema.optional(),
         stakeRule: StakeRuleSchema.default({}),
         /** Hand eosio to eosio.prods (and eosio.* to eosio) once the producers are elected. */
         resign: z.boolean().default(true),
@@ -181,7 +194,7 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
     }
     const rule = cfg.stakeRule ?? {};
     const ram = asset(["stakeRule", "ram"], rule.ram ?? `0.1000 ${code}`) ?? 0n;
-    asset(["stakeRule", "minStake"], rule.minStake);
+    const minStake = asset(["stakeRule", "minStake"], rule.minStake) ?? 0n;
     asset(["stakeRule", "maxLiquid"], rule.maxLiquid);
 
     // Names: unique across producers and accounts, and not the system's own.
@@ -189,6 +202,7 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
     const producers = cfg.producers ?? [];
     const accounts = cfg.accounts ?? [];
     const named: [string, (string | number)[]][] = [
+        ...(cfg.creator ? [[cfg.creator.name, ["creator", "name"]] as [string, (string | number)[]]] : []),
         ...producers.map((p: any, i: number) => [p.name, ["producers", i, "name"]] as [string, (string | number)[]]),
         ...accounts.map((a: any, i: number) => [a.name, ["accounts", i, "name"]] as [string, (string | number)[]]),
     ];
@@ -222,8 +236,19 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         const d = asset(["distribution", "total"], cfg.distribution.total);
         total += d ?? 0n;
     }
-    if (issue !== undefined && total > issue) {
-        const fmt = (u: bigint) => formatAsset(u, { code, precision });
+    const fmt = (u: bigint) => formatAsset(u, { code, precision });
+    if (cfg.creator) {
+        // The creator funds everyone from its own funds, which eosio gives it from the issue.
+        const own = asset(["creator", "funds"], cfg.creator.funds);
+        if (own !== undefined) {
+            if (own < total + ram + minStake) {
+                out.push({ path: ["creator", "funds"], message: `${cfg.creator.funds} does not cover the ${fmt(total)} it gives producers and accounts plus its own RAM and stake (${fmt(ram + minStake)})` });
+            }
+            if (issue !== undefined && own > issue) {
+                out.push({ path: ["chain", "issue"], message: `the creator is given ${fmt(own)}, more than the ${fmt(issue)} issued to eosio` });
+            }
+        }
+    } else if (issue !== undefined && total > issue) {
         out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(total)} in all, more than the ${fmt(issue)} issued to eosio` });
     }
 
@@ -331,7 +356,7 @@ export const SECRET_KEYS_CONFIG = "keys";
  */
 export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
-    const known = new Set(["eosio", ...fundedAccounts(cfg).map((a) => a.name)]);
+    const known = new Set(["eosio", ...(cfg.creator ? [cfg.creator.name] : []), ...fundedAccounts(cfg).map((a) => a.name)]);
     const derived = new Map<string, string>();
     for (const [name, value] of Object.entries(keys ?? {})) {
         const path = `eos-network:keys.${name}`;
@@ -350,6 +375,7 @@ export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | un
     }
     const pinned: [string, string, (string | number)[], string][] = [
         ...(cfg.chain.initialKey ? [["eosio", cfg.chain.initialKey, ["chain", "initialKey"], "the boot node's signing key"] as [string, string, (string | number)[], string]] : []),
+        ...(cfg.creator?.publicKey ? [[cfg.creator.name, cfg.creator.publicKey, ["creator", "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : []),
         ...cfg.producers.flatMap((p, i) => (p.publicKey ? [[p.name, p.publicKey, ["producers", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
         ...cfg.accounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["accounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
     ];

@@ -10,11 +10,13 @@ import { LABEL_MANAGED, LABEL_STACK } from "../provider/docker/engine";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { CONTAINER_P2P_PORT, nodeObjectName } from "../planning/node";
 import { chainRefusals } from "../planning/refusals";
-import { accountConfigPaths, desiredSchedule, fundedAccounts, nodePeers, plannedStakes, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
+import {
+    accountConfigPaths, creatorAccount, creatorOf, desiredSchedule, fundedAccounts, nodePeers, plannedFunds, plannedStakes, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS,
+} from "../planning/network";
 import { getChainState } from "../sdk/functions";
 import {
     Account, Contract, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
-    ProxyRegistration, Resignation, SystemInit, Token, Vote,
+    ProxyRegistration, Resignation, RewardsClaim, SystemInit, Token, Vote,
 } from "../sdk/resources";
 import { Node } from "./node";
 
@@ -75,8 +77,9 @@ export class Network extends pulumi.ComponentResource {
         };
         const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
         const keys = new Map<string, AccountKey>();
-        for (const f of fundedAccounts(cfg)) {
-            keys.set(f.name, keyFor(f.name, `${name}-key-${f.name}`, `${f.role} ${f.name}`));
+        const creatorFunds = creatorAccount(cfg);
+        for (const f of [...(creatorFunds ? [creatorFunds] : []), ...fundedAccounts(cfg)]) {
+            keys.set(f.name, keyFor(f.name, `${name}-key-${f.name}`, f === creatorFunds ? `account creator ${f.name}` : `${f.role} ${f.name}`));
         }
 
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
@@ -137,7 +140,7 @@ export class Network extends pulumi.ComponentResource {
         const desired = desiredSchedule(cfg);
         const paths = accountConfigPaths(cfg);
         const state = getChainState(chain, [...paths.keys()], { coreSymbol: cfg.chain.coreSymbol });
-        const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
+        const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), funds: plannedFunds(cfg), creator: cfg.creator?.name, maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
         const checked = state.apply((s) => {
             if (s.foreignChainId) {
                 pulumi.log.warn(`${this.httpEndpointText} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
@@ -157,9 +160,13 @@ export class Network extends pulumi.ComponentResource {
             deletedWith: boot.container,
             dependsOn: checked.apply((c) => [...c, ...after]),
         });
+        // After the resignation these contracts change only through an eosio.msig proposal: a
+        // producer proposes (the creator pays the proposal's RAM), 2/3+1 of the producers approve.
         const contract = (n: string) => ({
             wasmPath: path.resolve(cfg.contracts.dir, n, `${n}.wasm`),
             abiPath: path.resolve(cfg.contracts.dir, n, `${n}.abi`),
+            proposer: cfg.producers[0]?.name ?? "",
+            ramPayer: cfg.creator?.name ?? "",
         });
 
         // Protocol features: PREACTIVATE, then eosio.bios (it has `activate`), then all the others.
@@ -183,18 +190,21 @@ export class Network extends pulumi.ComponentResource {
             onChain([token, msigPriv, features, ...systemAccounts.values()]));
         const init = new SystemInit(`${name}-system-init`, { core: `${cfg.chain.precision},${cfg.chain.coreSymbol}` }, onChain([systemContract]));
 
-        // Producers and staked accounts: created, funded and staked by eosio.
+        // The creator (if configured): eosio gives it its funds, and it creates and funds everyone
+        // else, so accounts and producers can still be added once eosio has resigned.
+        const creator = creatorFunds && new Account(`${name}-account-${creatorFunds.name}`, {
+            name: creatorFunds.name, creator: "eosio", ownerKey: keys.get(creatorFunds.name)!.publicKey, activeKey: keys.get(creatorFunds.name)!.publicKey,
+            ram: creatorFunds.ram, cpu: creatorFunds.cpu, net: creatorFunds.net, liquid: creatorFunds.liquid,
+        }, onChain([init]));
+
+        // Producers and staked accounts: created, funded and staked by the creator (or eosio).
         const accounts = new Map<string, InstanceType<typeof Account>>();
         for (const f of fundedAccounts(cfg)) {
             const key = keys.get(f.name)!;
             accounts.set(f.name, new Account(`${name}-account-${f.name}`, {
-                name: f.name, creator: "eosio", ownerKey: key.publicKey, activeKey: key.publicKey, ram: f.ram, cpu: f.cpu, net: f.net, liquid: f.liquid,
-            }, onChain([init])));
+                name: f.name, creator: creatorOf(cfg), ownerKey: key.publicKey, activeKey: key.publicKey, ram: f.ram, cpu: f.cpu, net: f.net, liquid: f.liquid,
+            }, onChain(creator ? [init, creator] : [init])));
         }
-
-        const registrations = cfg.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
-            producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
-        }, onChain([accounts.get(p.name)!])));
 
         // One nodeos per producer that runs a node, peered with the boot node and each other.
         const producerNodes = cfg.producers.flatMap((p, i) => p.runsNode ? [new Node(`${name}-node-${p.name}`, {
@@ -207,6 +217,13 @@ export class Network extends pulumi.ComponentResource {
         this.producerEndpoints = pulumi.all(Object.fromEntries(
             cfg.producers.flatMap((p) => p.runsNode ? [p.name] : []).map((n, i) => [n, producerNodes[i].httpEndpoint]),
         ));
+
+        // A producer registers (or changes its key) once its node runs: after a key rotation the node
+        // already holds the new key when the chain starts to ask for it.
+        const nodeOf = new Map(cfg.producers.filter((p) => p.runsNode).map((p, i) => [p.name, producerNodes[i]]));
+        const registrations = cfg.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
+            producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
+        }, onChain([accounts.get(p.name)!, ...(nodeOf.has(p.name) ? [nodeOf.get(p.name)!] : [])])));
 
         const staked = stakedAccounts(cfg);
         const proxies = staked.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, { proxy: a.name }, onChain([accounts.get(a.name)!])));
@@ -223,6 +240,10 @@ export class Network extends pulumi.ComponentResource {
             // Where the chain was when up last brought it to the planned schedule.
             this.headBlock = schedule.headBlock;
             this.lib = schedule.lib;
+            // Rewards, for producers that claim them, once they are elected.
+            for (const p of cfg.producers.filter((x) => x.claimRewards)) {
+                new RewardsClaim(`${name}-rewards-${p.name}`, { producer: p.name }, onChain([schedule]));
+            }
             if (cfg.resign) {
                 new Resignation(`${name}-resign`, {
                     accounts: [

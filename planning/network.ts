@@ -62,6 +62,30 @@ export function fundedAccounts(cfg: StackConfig): FundedAccount[] {
     ];
 }
 
+/**
+ * The creator account's own split: RAM and the minimum stake like any account, everything else
+ * liquid, since it pays for the accounts it creates (and for upgrade proposals' RAM).
+ */
+export function creatorAccount(cfg: StackConfig): FundedAccount | undefined {
+    if (!cfg.creator) {
+        return undefined;
+    }
+    const sym = coreSymbol(cfg);
+    const ram = parseAsset(cfg.stakeRule.ram, sym);
+    const funds = parseAsset(cfg.creator.funds, sym);
+    const stake = parseAsset(cfg.stakeRule.minStake, sym) < funds - ram ? parseAsset(cfg.stakeRule.minStake, sym) : 0n;
+    const net = stake / 2n;
+    return {
+        name: cfg.creator.name, role: "account",
+        ram: formatAsset(ram, sym), cpu: formatAsset(stake - net, sym), net: formatAsset(net, sym), liquid: formatAsset(funds - ram - stake, sym),
+    };
+}
+
+/** Who creates and funds producers and staked accounts: the configured creator, else eosio. */
+export function creatorOf(cfg: StackConfig): string {
+    return cfg.creator?.name ?? "eosio";
+}
+
 /** The election the configured votes produce once every account has voted. */
 export function electionOf(cfg: StackConfig): ElectionResult {
     const funded = new Map(fundedAccounts(cfg).map((f) => [f.name, f]));
@@ -99,6 +123,9 @@ export function nodePeers(bootAgent: string, producers: { agent: string; runsNod
 /** Config path of each producer and staked account (generated ones point at the distribution). */
 export function accountConfigPaths(cfg: StackConfig): Map<string, string> {
     const paths = new Map<string, string>();
+    if (cfg.creator) {
+        paths.set(cfg.creator.name, "eos-network:creator.name");
+    }
     cfg.producers.forEach((p, i) => paths.set(p.name, `eos-network:producers[${i}].name`));
     cfg.accounts.forEach((a, i) => paths.set(a.name, `eos-network:accounts[${i}].name`));
     for (const a of stakedAccounts(cfg)) {
@@ -107,6 +134,13 @@ export function accountConfigPaths(cfg: StackConfig): Map<string, string> {
         }
     }
     return paths;
+}
+
+/** What each funded account is given in all (RAM + stake + liquid), as a creator pays it. */
+export function plannedFunds(cfg: StackConfig): Map<string, string> {
+    const sym = coreSymbol(cfg);
+    return new Map(fundedAccounts(cfg).map((f) => [f.name,
+        formatAsset(parseAsset(f.ram, sym) + parseAsset(f.cpu, sym) + parseAsset(f.net, sym) + (f.liquid ? parseAsset(f.liquid, sym) : 0n), sym)]));
 }
 
 /** The stake (CPU + NET) the config gives each funded account, with the config path of its funds. */

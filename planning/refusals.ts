@@ -1,6 +1,6 @@
 // What the running chain cannot carry out, decided from what it shows (no I/O): each problem
 // names the config field to change.
-import { readAnyAsset } from "./assets";
+import { formatAsset, readAnyAsset } from "./assets";
 import { scheduleChangeProblem } from "./election";
 
 export interface ObservedChain {
@@ -22,6 +22,10 @@ export interface PlannedChain {
     paths: Map<string, string>;
     /** Account name -> stake (CPU + NET) the config gives it, and the path of its funds. */
     stakes: Map<string, { staked: string; path: string }>;
+    /** Account name -> everything it is given at creation (RAM + stake + liquid). */
+    funds: Map<string, string>;
+    /** The configured creator account, which creates and funds accounts in eosio's place. */
+    creator?: string;
     maxSupply: string;
     issuer: string;
 }
@@ -30,8 +34,8 @@ const units = (asset: string) => readAnyAsset(asset)?.units ?? 0n;
 
 /**
  * Problems of moving the running chain to the configured plan: a smaller schedule than the running
- * one, accounts or more stake that only eosio could provide after its resignation, and a token
- * that cannot be created again.
+ * one; accounts or stake nobody can fund (eosio after its resignation cannot sign alone; a creator
+ * account can, within its balance); a token that cannot be created again.
  */
 export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[] {
     if (!chain.reachable) {
@@ -49,13 +53,34 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
     if (chain.tokenIssuer && chain.tokenIssuer !== plan.issuer) {
         problems.push(`eos-network:chain: the core token's issuer is ${chain.tokenIssuer} and cannot change`);
     }
-    if (chain.eosioController === "eosio.prods") {
+    const existing = new Set(chain.existingAccounts);
+    const onChain = new Map(chain.accounts.map((a) => [a.name, a]));
+    const creator = plan.creator && existing.has(plan.creator) ? onChain.get(plan.creator) : undefined;
+    const resigned = chain.eosioController === "eosio.prods";
+    if (creator) {
+        // The creator pays for what is new: accounts not on the chain, and stake beyond what is there.
+        let needed = 0n;
+        let symbol = readAnyAsset(creator.liquid || plan.maxSupply)?.symbol;
+        for (const [name, funds] of plan.funds) {
+            if (!existing.has(name)) {
+                needed += units(funds);
+                symbol ??= readAnyAsset(funds)?.symbol;
+            } else {
+                const more = units(plan.stakes.get(name)?.staked ?? "") - units(onChain.get(name)?.staked ?? "");
+                needed += more > 0n ? more : 0n;
+            }
+        }
+        if (needed > units(creator.liquid) && symbol) {
+            problems.push(`eos-network:creator.funds: ${plan.creator} would pay ${formatAsset(needed, symbol)} for new accounts and stake, ` +
+                `and has ${creator.liquid || "nothing"}; transfer it more, or ask for less`);
+        }
+    } else if (resigned) {
         // Only eosio creates and funds accounts here, and after the resignation it cannot sign alone.
-        const existing = new Set(chain.existingAccounts);
         for (const [account, where] of plan.paths) {
             if (!existing.has(account)) {
                 problems.push(`${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
-                    "reset the network (npm run destroy, then npm run up), or set eos-network:resign to false for a network that grows");
+                    "configure eos-network:creator (a funded account that creates accounts after the resignation) on a new network, " +
+                    "reset this one (npm run destroy, then npm run up), or set eos-network:resign to false");
             }
         }
         for (const a of chain.accounts) {

@@ -15,11 +15,12 @@ import { proxyRegistration } from "./chain/proxy";
 import { voteModule } from "./chain/vote";
 import { producerSchedule } from "./chain/schedule";
 import { resignation } from "./chain/resign";
+import { rewardsClaim } from "./chain/rewards";
 
 const all: AnyModule[] = [
     network, volume, nodeosContainer, keyPair,
     protocolFeatures, contract, account, token, privilege, systemInit,
-    producerRegistration, proxyRegistration, voteModule, producerSchedule, resignation,
+    producerRegistration, proxyRegistration, voteModule, producerSchedule, resignation, rewardsClaim,
 ];
 
 export const MODULES: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.token, m]));

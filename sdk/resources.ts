@@ -16,6 +16,7 @@ import type { ProxyRegistrationInputs, ProxyRegistrationOutputs } from "../provi
 import type { VoteInputs, VoteOutputs } from "../provider/chain/vote";
 import type { ProducerScheduleInputs, ProducerScheduleOutputs } from "../provider/chain/schedule";
 import type { ResignationInputs, ResignationOutputs } from "../provider/chain/resign";
+import type { RewardsClaimInputs, RewardsClaimOutputs } from "../provider/chain/rewards";
 import type { ProviderConfig } from "../provider/framework";
 import { TYPES } from "./types";
 
@@ -80,6 +81,9 @@ export const ProducerSchedule = resourceClass<ProducerScheduleInputs, ProducerSc
 export type ProducerSchedule = InstanceType<typeof ProducerSchedule>;
 export const Resignation = resourceClass<ResignationInputs, ResignationOutputs>(TYPES.resignation, ["accounts"]);
 export type Resignation = InstanceType<typeof Resignation>;
+
+export const RewardsClaim = resourceClass<RewardsClaimInputs, RewardsClaimOutputs>(TYPES.rewardsClaim, ["unpaidBlocks", "lastClaimTime", "due"]);
+export type RewardsClaim = InstanceType<typeof RewardsClaim>;
 
 /**
  * An eosnet provider: the credentials of one chain (endpoint, chain id, signing keys as a secret)

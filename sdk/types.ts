@@ -15,6 +15,7 @@ export const TYPES = {
     vote: "eosnet:chain:Vote",
     producerSchedule: "eosnet:chain:ProducerSchedule",
     resignation: "eosnet:chain:Resignation",
+    rewardsClaim: "eosnet:chain:RewardsClaim",
 } as const;
 
 /** The provider resource's type. */

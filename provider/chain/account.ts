@@ -12,9 +12,10 @@ const asset = z.string().regex(/^(\d+(\.\d+)? [A-Z]{1,7})?$/, 'an asset like "1.
 
 export const AccountInputs = z.object({
     name: z.string().regex(/^[a-z1-5.]{1,12}$/, "an account name"),
-    creator: z.string().default("eosio"),
     ownerKey: z.string(),
     activeKey: z.string(),
+    /** Who creates it (and funds stake increases while it can sign); an existing account keeps its creator. */
+    creator: z.string().default("eosio"),
     /** Tokens of RAM the creator buys for it at creation ("" before the system contract). */
     ram: asset.default(""),
     /** Stake (self-delegated once created): CPU and NET. "" for none. */
@@ -147,14 +148,6 @@ export const account: ResourceModule<AccountInputs, AccountOutputs> = {
     description: "An account: single-key owner/active, and RAM/CPU/NET bought and staked by its creator.",
     inputs: AccountInputs,
     outputs: AccountOutputs,
-    async check(_ctx, news, olds) {
-        // Keys and stake can change; the creator and what was bought at creation cannot be re-done.
-        const failures = [];
-        if (olds && olds.creator !== news.creator) {
-            failures.push({ property: "creator", reason: `${news.name} was created by ${olds.creator}; an account is created once` });
-        }
-        return { failures };
-    },
     async diff(_ctx, _id, olds, news) {
         const replaces = olds.name !== news.name ? ["name"] : [];
         const changed = [...replaces, ...convergeActions(olds, news).map((a) =>

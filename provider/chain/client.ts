@@ -261,6 +261,12 @@ export class ChainClient {
         }
     }
 
+    /** Actions with their data serialized (hex), as a transaction inside a proposal carries them. */
+    async serializeActions(actions: Action[]): Promise<{ account: string; name: string; authorization: Authorization[]; data: string }[]> {
+        await this.ensureEosioAbi();
+        return (await this.api.serializeActions(actions as never)) as never;
+    }
+
     /** Drops eosjs's cached ABI of `account` (after a setabi, the next action needs the new one). */
     forgetAbi(account: string): void {
         this.api.cachedAbis.delete(account);

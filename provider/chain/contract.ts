@@ -4,7 +4,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
-import { rawAbi } from "./client";
+import { Action, rawAbi } from "./client";
+import { planGovernedChange, proposeApproveExec, signsDirectly } from "./msig";
+import { pollUntil } from "../poll";
 
 const ZERO_HASH = "0".repeat(64);
 
@@ -21,6 +23,14 @@ export const ContractInputs = z.object({
      * eosio.system): done once the account has any code, and never set again.
      */
     bootstrapOnly: z.boolean().default(false),
+    /**
+     * For an account only eosio.prods controls (eosio and eosio.* after the resignation): the
+     * producer that proposes the upgrade, and the account that pays the proposal's RAM.
+     */
+    proposer: z.string().default(""),
+    ramPayer: z.string().default(""),
+    /** How the code is set, as check found it: directly, or through an eosio.msig proposal (shown in preview). */
+    deployVia: z.string().default(""),
 });
 export type ContractInputs = z.infer<typeof ContractInputs>;
 export const ContractOutputs = ContractInputs.extend({});
@@ -39,6 +49,29 @@ async function onChain(ctx: Context, account: string): Promise<{ codeHash: strin
     return { codeHash, abiHash };
 }
 
+/** RAM a proposal holding this contract takes (the packed transaction plus the table row). */
+function proposalBytes(i: ContractInputs): number {
+    return fs.statSync(i.wasmPath).size + fs.statSync(i.abiPath).size + 4096;
+}
+
+/** How check expects the contract to be set, for preview; undefined while the chain is not reachable. */
+async function expectedVia(ctx: Context, i: ContractInputs): Promise<string | undefined> {
+    if (!ctx.config.endpoint) {
+        return undefined;
+    }
+    try {
+        if (await signsDirectly(ctx, i.account)) {
+            return `setcode/setabi signed by ${i.account}`;
+        }
+    } catch (e) {
+        if (/cannot reach|no answer/.test((e as Error).message)) {
+            return undefined;
+        }
+        throw e;
+    }
+    return (await planGovernedChange(ctx, i.proposer, i.ramPayer, proposalBytes(i))).description;
+}
+
 async function deploy(ctx: Context, i: ContractInputs): Promise<ContractOutputs> {
     const chain = ctx.chain();
     const now = await onChain(ctx, i.account);
@@ -46,24 +79,33 @@ async function deploy(ctx: Context, i: ContractInputs): Promise<ContractOutputs>
         return { ...i };
     }
     const auth = [{ actor: i.account, permission: "active" }];
-    const actions = [];
+    const actions: Action[] = [];
     if (now.codeHash !== i.codeHash) {
         actions.push({ account: "eosio", name: "setcode", authorization: auth, data: { account: i.account, vmtype: 0, vmversion: 0, code: fs.readFileSync(i.wasmPath).toString("hex") } });
     }
     if (now.abiHash !== i.abiHash) {
         actions.push({ account: "eosio", name: "setabi", authorization: auth, data: { account: i.account, abi: rawAbi(fs.readFileSync(i.abiPath, "utf8")).raw.toString("hex") } });
     }
+    let via = `setcode/setabi signed by ${i.account}`;
     if (actions.length > 0) {
-        ctx.progress(`setting ${actions.map((a) => a.name).join(" + ")} on ${i.account}`, { ephemeral: true });
         await chain.ensureEosioAbi();
-        await chain.transact(actions);
+        if (await signsDirectly(ctx, i.account)) {
+            ctx.progress(`setting ${actions.map((a) => a.name).join(" + ")} on ${i.account}`, { ephemeral: true });
+            await chain.transact(actions);
+        } else {
+            const bytes = proposalBytes(i);
+            const plan = await planGovernedChange(ctx, i.proposer, i.ramPayer, bytes);
+            via = plan.description;
+            await proposeApproveExec(ctx, plan, actions, `${i.account}${i.codeHash}${i.abiHash}`, bytes);
+        }
         chain.forgetAbi(i.account);
     }
-    const after = await onChain(ctx, i.account);
-    if (after.codeHash !== i.codeHash) {
-        throw new Error(`code hash of ${i.account} is ${after.codeHash} after setcode, expected ${i.codeHash}`);
-    }
-    return { ...i, ...after };
+    // A proposal's transaction may run a block later than its exec.
+    const after = await pollUntil(`the code of ${i.account} to be ${i.codeHash.slice(0, 12)}…`, 30_000, 300, async () => {
+        const now2 = await onChain(ctx, i.account);
+        return now2.codeHash === i.codeHash ? now2 : undefined;
+    }, () => `it is still ${now.codeHash.slice(0, 12)}…`);
+    return { ...i, ...after, deployVia: actions.length > 0 ? via : i.deployVia };
 }
 
 export const contract: ResourceModule<ContractInputs, ContractOutputs> = {
@@ -71,7 +113,7 @@ export const contract: ResourceModule<ContractInputs, ContractOutputs> = {
     description: "A contract (wasm + ABI) set on an account, compared with the chain by hash.",
     inputs: ContractInputs,
     outputs: ContractOutputs,
-    async check(_ctx, news) {
+    async check(ctx, news, olds) {
         const failures = (["wasmPath", "abiPath"] as const).flatMap((p) => {
             const problem = fileProblem(news[p]);
             return problem ? [{ property: p, reason: problem }] : [];
@@ -86,11 +128,23 @@ export const contract: ResourceModule<ContractInputs, ContractOutputs> = {
         } catch (e) {
             return { failures: [{ property: "abiPath", reason: `${news.abiPath} is not an ABI: ${(e as Error).message}` }] };
         }
-        return { inputs: { ...news, codeHash, abiHash } };
+        const inputs = { ...news, codeHash, abiHash };
+        if (olds && olds.codeHash === codeHash && olds.abiHash === abiHash) {
+            return { inputs: { ...inputs, deployVia: olds.deployVia } };
+        }
+        // A new contract (or a changed file): say how it will be set, or why it cannot be.
+        try {
+            return { inputs: { ...inputs, deployVia: (await expectedVia(ctx, inputs)) ?? "" } };
+        } catch (e) {
+            return { inputs, failures: [{ property: "wasmPath", reason: `${news.account}'s contract cannot be changed: ${(e as Error).message}` }] };
+        }
     },
     async diff(_ctx, _id, olds, news) {
         const replaces = olds.account !== news.account ? ["account"] : [];
-        const changed = [...replaces, ...(["codeHash", "abiHash"] as const).filter((k) => olds[k] !== news[k])];
+        const changed: string[] = [...replaces, ...(["codeHash", "abiHash"] as const).filter((k) => olds[k] !== news[k])];
+        if (changed.length > 0 && news.deployVia) {
+            changed.push("deployVia"); // preview shows how: directly, or the proposal and its approvers
+        }
         return { changes: changed.length > 0, replaces, changed };
     },
     async create(ctx, inputs) {
@@ -104,7 +158,7 @@ export const contract: ResourceModule<ContractInputs, ContractOutputs> = {
         if (now.codeHash === ZERO_HASH && !props) {
             return undefined;
         }
-        const base = { account: id, wasmPath: props?.wasmPath ?? "", abiPath: props?.abiPath ?? "", bootstrapOnly: props?.bootstrapOnly ?? false };
+        const base = ContractInputs.parse({ ...props, account: id, wasmPath: props?.wasmPath ?? "-", abiPath: props?.abiPath ?? "-" });
         return { id, props: { ...base, ...now }, inputs: { ...base, codeHash: "", abiHash: "" } };
     },
     async update(ctx, _id, _olds, news) {

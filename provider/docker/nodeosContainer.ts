@@ -106,8 +106,13 @@ async function signatureKeys(ctx: Context, publicKeys: string[]) {
     });
 }
 
-async function writeConfig(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
-    const keys = await signatureKeys(ctx, i.signingKeys);
+/**
+ * Writes genesis.json and config.ini. `retiredKeys` are signing keys the node had before: during a
+ * key rotation the node keeps them until its next config change, so it signs under whichever key
+ * the active schedule names (the switch happens when the chain activates the new schedule).
+ */
+async function writeConfig(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, retiredKeys: string[] = []): Promise<void> {
+    const keys = await signatureKeys(ctx, [...new Set([...i.signingKeys, ...retiredKeys])]);
     const archive = tar([
         { path: `${CONFIG_DIR}/genesis.json`, content: i.genesis, mode: 0o644 },
         { path: `${CONFIG_DIR}/config.ini`, content: renderConfigIni(i.settings) + signatureProviderLines(keys), mode: 0o600 },
@@ -192,6 +197,26 @@ async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosCo
         }
     }
     await waitReady(ctx, docker, id, i);
+    await waitSynced(ctx, i);
+}
+
+/**
+ * A node joining a running chain is ready once it has caught up: its head has reached the LIB the
+ * chain had when it started. (The boot node of a new chain, with nothing to sync from, is done at once.)
+ */
+async function waitSynced(ctx: Context, i: NodeosContainerInputs): Promise<void> {
+    if (!ctx.config.endpoint || ctx.config.endpoint === endpointOf(i)) {
+        return;
+    }
+    const target = await ctx.chain().getInfo().then((info) => info.last_irreversible_block_num, () => 0);
+    let head = 0;
+    await pollUntil(`${i.name} to sync to block ${target}`, i.startTimeoutSeconds * 1000, 500, async () => {
+        const info = await fetchWithDeadline(`${endpointOf(i)}/v1/chain/get_info`, { method: "POST", body: "{}" }, 2000)
+            .then((r) => r.json() as Promise<{ head_block_num: number }>, () => undefined);
+        head = info?.head_block_num ?? head;
+        ctx.progress(`${i.name} syncing: block ${head} of ${target}`, { ephemeral: true });
+        return head >= target;
+    }, () => `its head is at ${head}: is it peered with the other nodes?`);
 }
 
 export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContainerOutputs> = {
@@ -311,7 +336,8 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
                     throw e;
                 }
             });
-            await writeConfig(ctx, docker, id, news);
+            const retired = olds.signingKeys.filter((k) => !news.signingKeys.includes(k));
+            await writeConfig(ctx, docker, id, news, retired);
         } else {
             ctx.progress(`starting ${news.name} (found stopped)`);
         }

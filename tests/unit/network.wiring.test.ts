@@ -138,7 +138,8 @@ describe("Network wiring (mocks)", function () {
         assert.deepEqual(get("w-contract-eosio.token").dependsOn, ["w-account-eosio.token"]);
         assert.deepEqual(get("w-token").dependsOn, ["w-contract-eosio.token"]);
         assert.deepEqual(get("w-account-voteraaaaaaa").dependsOn, ["w-system-init"]);
-        assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa"]);
+        assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa", "w-node-produceraaaa"], "registered once its node runs");
+        assert.deepEqual(get("w-producer-producerbbbb").dependsOn, ["w-account-producerbbbb"], "a producer without a node here");
         assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-token"));
         assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-priv-eosio.msig"));
         assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system"]);

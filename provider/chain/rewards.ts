@@ -1,0 +1,71 @@
+// eosnet:chain:RewardsClaim: a producer's rewards claimed (claimrewards) whenever the last claim
+// is more than a day old, eosio.system's own limit. read shows the producer's unpaid blocks and
+// last claim; a claim that is due is an update, so preview shows who will claim.
+import { z } from "zod";
+import { Context, ResourceModule } from "../framework";
+import { active } from "./common";
+import { producerRow } from "./producer";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export const RewardsClaimInputs = z.object({
+    producer: z.string(),
+});
+export type RewardsClaimInputs = z.infer<typeof RewardsClaimInputs>;
+export const RewardsClaimOutputs = RewardsClaimInputs.extend({
+    /** Blocks produced and not yet paid, when last read. */
+    unpaidBlocks: z.number().int(),
+    /** When rewards were last claimed (ISO time; 1970 when never). */
+    lastClaimTime: z.string(),
+    /** A claim is allowed now: a day has passed and there is something to claim. */
+    due: z.boolean(),
+});
+export type RewardsClaimOutputs = z.infer<typeof RewardsClaimOutputs>;
+
+/** Whether eosio.system would pay a claim now (a day since the last one, blocks unpaid). */
+export function claimDue(lastClaimTime: string, unpaidBlocks: number, now = Date.now()): boolean {
+    const last = Date.parse(lastClaimTime.endsWith("Z") ? lastClaimTime : `${lastClaimTime}Z`);
+    return unpaidBlocks > 0 && (Number.isNaN(last) || now - last > DAY_MS);
+}
+
+async function observe(ctx: Context, producer: string): Promise<RewardsClaimOutputs | undefined> {
+    const row = await producerRow(ctx, producer);
+    if (!row) {
+        return undefined;
+    }
+    return { producer, unpaidBlocks: row.unpaid_blocks, lastClaimTime: row.last_claim_time, due: claimDue(row.last_claim_time, row.unpaid_blocks) };
+}
+
+async function claim(ctx: Context, i: RewardsClaimInputs): Promise<RewardsClaimOutputs> {
+    const now = await observe(ctx, i.producer);
+    if (!now) {
+        throw new Error(`${i.producer} is not a registered producer`);
+    }
+    if (now.due) {
+        ctx.progress(`claiming the rewards of ${i.producer} (${now.unpaidBlocks} unpaid blocks)`);
+        await ctx.chain().transact([{ account: "eosio", name: "claimrewards", authorization: active(i.producer), data: { owner: i.producer } }]);
+    }
+    return (await observe(ctx, i.producer))!;
+}
+
+export const rewardsClaim: ResourceModule<RewardsClaimInputs, RewardsClaimOutputs> = {
+    token: "eosnet:chain:RewardsClaim",
+    description: "A producer's rewards, claimed by up whenever the last claim is more than a day old.",
+    inputs: RewardsClaimInputs,
+    outputs: RewardsClaimOutputs,
+    async diff(_ctx, _id, olds, news) {
+        const replaces = olds.producer !== news.producer ? ["producer"] : [];
+        const changed = [...replaces, ...(olds.due ? ["due"] : [])];
+        return { changes: changed.length > 0, replaces, changed };
+    },
+    async create(ctx, inputs) {
+        return { id: inputs.producer, outs: await claim(ctx, inputs) };
+    },
+    async read(ctx, id) {
+        const now = await observe(ctx, id);
+        return now && { id, props: now, inputs: { producer: id } };
+    },
+    async update(ctx, _id, _olds, news) {
+        return claim(ctx, news);
+    },
+};

@@ -1,0 +1,185 @@
+// Running the network after its boot, each through config and up, on a resigned 4-producer
+// network with a standby: a system contract upgrade through an eosio.msig proposal, growth paid by
+// the stack's creator account, a producer key rotation, a producer removed, rewards claimed. After
+// each, the chain itself is checked (eosjs called here) and a second up has nothing to do.
+import { strict as assert } from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { JsonRpc } from "eosjs";
+import { pollUntil } from "../../provider/poll";
+import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, signersSince, TestStack } from "./harness";
+
+const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
+const STANDBY = "producereeee";
+const CREATOR = "eosnetcreatr";
+
+/** A wasm with one more custom section: the same contract, another code hash. */
+function withCustomSection(wasm: Buffer, payload: string): Buffer {
+    const leb = (n: number) => {
+        const out: number[] = [];
+        do {
+            let b = n & 0x7f;
+            n >>>= 7;
+            if (n) {
+                b |= 0x80;
+            }
+            out.push(b);
+        } while (n);
+        return Buffer.from(out);
+    };
+    const name = Buffer.from("eosnet.test");
+    const body = Buffer.concat([leb(name.length), name, Buffer.from(payload)]);
+    return Buffer.concat([wasm, Buffer.from([0]), leb(body.length), body]);
+}
+
+async function schedule(rpc: JsonRpc): Promise<{ version: number; producers: { name: string; key: string }[] }> {
+    const s = (await rpc.get_producer_schedule()) as any;
+    const keyOf = (p: any) => p.block_signing_key ?? p.authority?.[1]?.keys?.[0]?.key;
+    return { version: s.active.version, producers: s.active.producers.map((p: any) => ({ name: p.producer_name, key: keyOf(p) })) };
+}
+
+const legacy = async (key: string) => (await import("eosjs/dist/eosjs-key-conversions")).PublicKey.fromString(key).toLegacyString();
+
+describe("operations on a resigned network: upgrade, growth, key rotation, removal, rewards", function () {
+    this.timeout(40 * 60 * 1000);
+    let t: TestStack;
+    let cfg: any;
+    let rpc: JsonRpc;
+    let contractsDir = "";
+
+    const apply = async (label: string) => {
+        progress(`${label}\n`);
+        await t.stack.setConfig("eos-network:producers", { value: JSON.stringify(cfg.producers) });
+        await t.stack.setConfig("eos-network:accounts", { value: JSON.stringify(cfg.accounts) });
+    };
+    const secondUpIsEmpty = () => t.stack.up({ refresh: true, expectNoChanges: true, onOutput: progress });
+
+    before(async () => {
+        assertToolchain();
+        contractsDir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-contracts-"));
+        fs.cpSync(path.join(ROOT, ".eosnet", "contracts"), contractsDir, { recursive: true });
+        cfg = {
+            node: { image: NODE_IMAGE },
+            bootNode: { httpPort: await freePort() },
+            contracts: { dir: contractsDir },
+            creator: { name: CREATOR, funds: "300000000.0000 SYS" },
+            producers: await Promise.all([...PRODUCERS, STANDBY].map(async (name) => ({
+                name, url: `https://${name}.example`, httpPort: await freePort(), ...(name === "produceraaaa" ? { claimRewards: true } : {}),
+            }))),
+            accounts: [
+                { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
+                { name: "voterbbbbbbb", funds: "100000000.0000 SYS", votes: PRODUCERS },
+            ],
+        };
+        t = await newTestStack(cfg);
+        const res = await t.stack.up({ onOutput: progress });
+        assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
+        rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as never });
+    });
+
+    after(async () => {
+        if (t) {
+            await t.cleanup();
+        }
+        fs.rmSync(contractsDir, { recursive: true, force: true });
+    });
+
+    it("claims the rewards of a producer with claimRewards, and a day must pass before the next claim", async () => {
+        // The boot claims if the producer had produced by then; an up claims what is due.
+        await t.stack.up({ refresh: true, onOutput: progress });
+        const row = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "produceraaaa", limit: 1 })).rows[0];
+        assert.ok(Date.now() - Date.parse(`${row.last_claim_time}Z`) < 30 * 60 * 1000, `last claim ${row.last_claim_time}`);
+        const balance = (await rpc.get_currency_balance("eosio.token", "produceraaaa", "SYS"))[0];
+        assert.ok(Number(balance.split(" ")[0]) > 9, `the claim paid: balance ${balance} (9.0000 SYS before)`);
+        const other = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "producerbbbb", limit: 1 })).rows[0];
+        assert.equal(other.last_claim_time, "1970-01-01T00:00:00.000", "producers without claimRewards are left alone");
+        await secondUpIsEmpty();
+    });
+
+    it("upgrades eosio.system through an eosio.msig proposal approved by the producers; eosio stays resigned", async () => {
+        const wasmFile = path.join(contractsDir, "eosio.system", "eosio.system.wasm");
+        const upgraded = withCustomSection(fs.readFileSync(wasmFile), "upgrade 1");
+        fs.writeFileSync(wasmFile, upgraded);
+        const newHash = crypto.createHash("sha256").update(upgraded).digest("hex");
+
+        const preview = await t.stack.preview({ refresh: true, diff: true });
+        assert.match(preview.stdout, /eosnet-contract-eosio\.system[\s\S]*?deployVia[\s\S]*?eosio\.msig proposal by produceraaaa, approved by produceraaaa, producer\w{4}, producer\w{4} \(3 of 4\)/);
+        assert.equal(preview.changeSummary.update, 1, JSON.stringify(preview.changeSummary));
+
+        await t.stack.up({ refresh: true, onOutput: progress });
+        const code = (await rpc.fetch("/v1/chain/get_code_hash", { account_name: "eosio" })) as { code_hash: string };
+        assert.equal(code.code_hash, newHash);
+        const eosio = await rpc.get_account("eosio");
+        for (const perm of ["owner", "active"]) {
+            const auth = (eosio.permissions as any[]).find((p) => p.perm_name === perm).required_auth;
+            assert.deepEqual([auth.keys.length, auth.accounts[0].permission.actor], [0, "eosio.prods"], `eosio@${perm} still eosio.prods`);
+        }
+        await secondUpIsEmpty();
+    });
+
+    it("adds a producer and an account after the resignation, paid by the creator account", async () => {
+        const creatorBefore = Number((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0].split(" ")[0]);
+        cfg.producers.push({ name: "producerffff", url: "https://producerffff.example", httpPort: await freePort() });
+        cfg.accounts.push({ name: "voterccccccc", funds: "1000.0000 SYS", votes: PRODUCERS });
+        await apply("adding producerffff and voterccccccc");
+        await t.stack.up({ refresh: true, onOutput: progress });
+        for (const name of ["producerffff", "voterccccccc"]) {
+            assert.ok(await rpc.get_account(name), `${name} exists`);
+        }
+        const ffff = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "producerffff", limit: 1 })).rows[0];
+        assert.equal(ffff.owner, "producerffff");
+        assert.equal(ffff.is_active, 1);
+        const creatorAfter = Number((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0].split(" ")[0]);
+        assert.ok(Math.abs(creatorBefore - creatorAfter - 2000) < 0.001, `the creator paid 1000 + 1000 SYS (${creatorBefore} -> ${creatorAfter})`);
+        await secondUpIsEmpty();
+    });
+
+    it("rotates a producer's key: registered, the node signs with it, the producer keeps signing", async () => {
+        const { generateKeyPair } = await import("eosjs/dist/eosjs-key-conversions");
+        const { KeyType } = await import("eosjs/dist/eosjs-numeric");
+        const pair = generateKeyPair(KeyType.k1, { secureEnv: true });
+        const newKey = pair.publicKey.toLegacyString();
+        await t.stack.setConfig("eos-network:keys", { value: JSON.stringify({ producercccc: pair.privateKey.toLegacyString() }), secret: true });
+        const preview = await t.stack.preview({ refresh: true, diff: true });
+        assert.match(preview.stdout, /eosnet-producer-producercccc[\s\S]*?producerKey/);
+        await t.stack.up({ refresh: true, onOutput: progress });
+
+        const row = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "producercccc", limit: 1 })).rows[0];
+        assert.equal(await legacy(row.producer_key), newKey);
+        await pollUntil("the schedule to carry producercccc's new key", 240_000, 1000, async () => {
+            const p = (await schedule(rpc)).producers.find((x) => x.name === "producercccc");
+            return !!p && (await legacy(p.key)) === newKey;
+        });
+        const start = await rpc.get_info();
+        const seen = await signersSince(rpc, start.head_block_num + 1, PRODUCERS, 2 * 12 * PRODUCERS.length);
+        assert.ok(seen.has("producercccc"), `producercccc signs with its new key (signers: ${[...seen].join(", ")})`);
+        await secondUpIsEmpty();
+    });
+
+    it("removes a producer: the schedule moves to the others plus the standby without a missed round, then its node goes", async () => {
+        const start = (await rpc.get_info()).head_block_num;
+        const remaining = ["produceraaaa", "producerbbbb", "producercccc", STANDBY];
+        cfg.producers = cfg.producers.filter((p: any) => p.name !== "producerdddd");
+        cfg.accounts = cfg.accounts.map((a: any) => ({ ...a, votes: remaining }));
+        await apply("removing producerdddd");
+        await t.stack.up({ refresh: true, onOutput: progress });
+
+        assert.deepEqual((await schedule(rpc)).producers.map((p) => p.name).sort(), remaining);
+        const row = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "producerdddd", limit: 1 })).rows[0];
+        assert.equal(row.is_active, 0, "producerdddd is unregistered");
+        assert.equal((await leftovers(t.stackLabel)).containers.includes(`eosnet-${t.name}-producerdddd`), false, "its node is gone");
+        // Production never paused for more than one producer slot (12 blocks, 6 s).
+        const end = (await rpc.get_info()).head_block_num;
+        let previous = Date.parse(`${(await rpc.get_block(start)).timestamp}Z`);
+        let worst = 0;
+        for (let n = start + 1; n <= end; n++) {
+            const at = Date.parse(`${(await rpc.get_block(n)).timestamp}Z`);
+            worst = Math.max(worst, at - previous);
+            previous = at;
+        }
+        assert.ok(worst <= 6500, `the longest gap between blocks was ${worst} ms`);
+        await secondUpIsEmpty();
+    });
+});
