@@ -206,12 +206,16 @@ export class Network extends pulumi.ComponentResource {
             }, onChain(creator ? [init, creator] : [init])));
         }
 
+        // After every node stopped at once (an engine or host restart) the head is stale, and a
+        // producer only resumes on a recent block: one producer may produce on a stale chain, so
+        // the others get recent blocks again. The first configured producer with a node does.
+        const restartProducer = cfg.producers.find((p) => p.runsNode)?.name;
         // One nodeos per producer that runs a node, peered with the boot node and each other.
         const producerNodes = cfg.producers.flatMap((p, i) => p.runsNode ? [new Node(`${name}-node-${p.name}`, {
             ...nodeDefaults,
             role: p.name,
             httpPort: producerHttpPort(cfg, i),
-            settings: { ...nodeSettings(producerAgents[i]), producerNames: [p.name], enableStaleProduction: false, peers: peersOf(producerAgents[i]) },
+            settings: { ...nodeSettings(producerAgents[i]), producerNames: [p.name], enableStaleProduction: p.name === restartProducer, peers: peersOf(producerAgents[i]) },
             signingKeys: [keys.get(p.name)!.publicKey],
         }, { parent: this, dependsOn: [boot] })] : []);
         this.producerEndpoints = pulumi.all(Object.fromEntries(

@@ -3,7 +3,8 @@
 // The SDK's provider server (3.230) answers CheckConfig/DiffConfig "unimplemented" and drops the
 // arguments of Configure, so a Node.js provider cannot have a configuration of its own. eosnet
 // keeps credentials (endpoint, chain id, signing keys) in provider configuration, so this entry
-// point supplies those three handlers, and a Diff that names changed properties, to the server
+// point supplies those three handlers, a Diff that names changed properties and a Read that
+// serves imports (no properties), to the server
 // that provider.main() builds. Everything else is the SDK's.
 import * as path from "path";
 import * as pulumiProvider from "@pulumi/pulumi/provider";
@@ -67,6 +68,19 @@ function installHandlers(provider: EosnetProvider): void {
             impl.diffConfig = (call: Call, cb: Callback) => {
                 const r = diffProviderConfig(toJs(call.request.getOlds()), toJs(call.request.getNews()));
                 cb(undefined, diffResponse(r.changed.length > 0, r.changed, r.replaces, false));
+            };
+            // The SDK's Read expects properties, which an import (id only) does not send.
+            impl.read = (call: Call, cb: Callback) => {
+                const req = call.request;
+                provider.read(req.getId(), req.getUrn(), toJs(req.getProperties())).then((r) => {
+                    const resp = new provproto.ReadResponse();
+                    resp.setId(r.id ?? "");
+                    resp.setProperties(structproto.Struct.fromJavaScript(r.props ?? {}));
+                    if (r.inputs) {
+                        resp.setInputs(structproto.Struct.fromJavaScript(r.inputs));
+                    }
+                    cb(undefined, resp);
+                }, (e) => cb({ code: grpc.status.UNKNOWN, details: (e as Error).message }));
             };
             impl.diff = (call: Call, cb: Callback) => {
                 const req = call.request;

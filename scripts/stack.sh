@@ -20,9 +20,18 @@ done
 bash "$ROOT/scripts/setup.sh"
 source "$ROOT/scripts/env.sh"  # also brings .eosnet/stacks/Pulumi.<stack>.yaml in step with the tracked file
 
-# A run killed with SIGKILL leaves its lock behind; its pending steps are handled by the engine.
+# A run killed with SIGKILL leaves its lock behind...
 node "$ROOT/scripts/lib/stale-locks.js" "$EOSNET_STATE_DIR" eos-network "$stack"
 pulumi stack select --create "$stack" >/dev/null
+# ... and its operations that never finished: cleared by a refresh; the next create adopts what
+# they had made (every eosnet create first looks at the world).
+if [ "$action" = up ]; then
+  pending=$(node "$ROOT/scripts/lib/pending.js" "$EOSNET_STATE_DIR" eos-network "$stack")
+  if [ "$pending" != 0 ]; then
+    echo "[stack] $pending operation(s) of an interrupted run are pending: refreshing them away first" >&2
+    pulumi refresh --yes --skip-preview --clear-pending-creates --stack "$stack" >&2
+  fi
+fi
 policy=()
 if [ -f "$ROOT/policies/PulumiPolicy.yaml" ] && [ "$action" != destroy ] && [ "$action" != refresh ]; then
   policy=(--policy-pack "$ROOT/policies")

@@ -112,6 +112,7 @@ export class ChainClient {
     private flushTimer: NodeJS.Timeout | undefined;
     /** The node answering now: the endpoint, or a fallback while the endpoint's node is down. */
     private current = 0;
+    private failedOverAt = 0;
     private readonly endpoints: string[];
 
     constructor(
@@ -146,6 +147,11 @@ export class ChainClient {
             // Scheduling a feature is about the node that produces (the boot producer): never another.
             return fetchWithDeadline(`${this.endpoint}${path}`, init, timeoutMs);
         }
+        // Back to the endpoint a while after failing over: its node may be back.
+        if (this.current !== 0 && Date.now() - this.failedOverAt > RETRY_PRIMARY_AFTER_MS) {
+            this.current = 0;
+            this.chainChecked = false;
+        }
         let last: unknown;
         for (let tried = 0; tried < this.endpoints.length; tried++) {
             const i = (this.current + tried) % this.endpoints.length;
@@ -154,6 +160,7 @@ export class ChainClient {
                 if (i !== this.current) {
                     this.current = i;
                     this.chainChecked = false;
+                    this.failedOverAt = Date.now();
                 }
                 return res;
             } catch (e) {
@@ -390,6 +397,7 @@ export class ChainClient {
 }
 
 const MAX_BATCH_ACTIONS = 48;
+const RETRY_PRIMARY_AFTER_MS = 30_000;
 
 interface Batch {
     actions: Action[];

@@ -109,7 +109,8 @@ describe("boot: a 4-producer network from genesis", function () {
                 { type: "eosnet:chain:Vote", name: "imported-vote", id: "voteraaaaaaa", provider: "chain" },
             ],
         }));
-        execFileSync("pulumi", ["import", "--file", file, "--yes", "--protect=false", "--generate-code=false", "--stack", t.name, "--non-interactive"], { cwd: ROOT, env, encoding: "utf8" });
+        const run = spawnSync("pulumi", ["import", "--file", file, "--yes", "--protect=false", "--generate-code=false", "--stack", t.name, "--non-interactive"], { cwd: ROOT, env, encoding: "utf8" });
+        assert.equal(run.status, 0, `pulumi import failed:\n${run.stdout}\n${run.stderr}`);
         const imported = (await t.stack.exportStack()).deployment.resources as { urn: string; type: string; id: string; outputs: Record<string, any> }[];
         const byName = (n: string) => imported.find((r) => r.urn.endsWith(`::${n}`))!;
         const rpc = new JsonRpc(`http://127.0.0.1:${cfg.bootNode.httpPort}`, { fetch: fetch as any });

@@ -204,3 +204,13 @@ describe("package schema", () => {
         assert.ok(schema.types[settings.replace("#/types/", "")], "nested objects are named types");
     });
 });
+
+describe("rewards", () => {
+    const { claimDue } = require("../../provider/chain/rewards") as typeof import("../../provider/chain/rewards");
+    const now = Date.parse("2026-11-22T12:00:00Z");
+    it("are due a day after the last claim (or registration), with blocks to pay", () => {
+        assert.equal(claimDue("2026-11-21T11:59:59.000", 10, now), true);
+        assert.equal(claimDue("2026-11-21T12:00:01.000", 10, now), false, "less than a day");
+        assert.equal(claimDue("2026-11-20T00:00:00.000", 0, now), false, "nothing to pay");
+    });
+});
