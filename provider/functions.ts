@@ -1,5 +1,6 @@
 // Functions (invokes) of the eosnet package: what a program reads before it plans, through the
 // provider's own chain client, so refusals happen in preview with nothing changed.
+import type { ObservedChain } from "../planning/refusals";
 import { Context } from "./framework";
 import { activeSchedule } from "./chain/schedule";
 import { controllerOf } from "./chain/resign";
@@ -7,22 +8,11 @@ import { assetLike, assetUnits } from "./chain/common";
 
 export const GET_CHAIN_STATE = "eosnet:chain:getChainState";
 
-export interface ChainState {
-    /** Whether the endpoint answered; a network not booted yet does not. */
-    reachable: boolean;
+/** What getChainState returns: what the refusals read, and where the chain is. */
+export interface ChainState extends ObservedChain {
     chainId: string;
     headBlock: number;
     lib: number;
-    activeSchedule: string[];
-    /** Who controls eosio ("" while it still has its genesis key). */
-    eosioController: string;
-    /** Which of the asked accounts exist. */
-    existingAccounts: string[];
-    /** The asked accounts that exist, as the chain shows their funds: self-staked CPU+NET and liquid balance. */
-    accounts: { name: string; staked: string; liquid: string }[];
-    /** The core token as eosio.token has it ("" before it exists). */
-    tokenMaxSupply: string;
-    tokenIssuer: string;
     /** Set when the endpoint serves another chain than the provider's. */
     foreignChainId?: string;
 }

@@ -42,6 +42,18 @@ export function foreignObjectProblem(kind: string, objectName: string, labels: R
     return undefined;
 }
 
+/** Check failures for a new object whose name is taken by something that is not this stack's. */
+export function notForeign(kind: string, objectName: string, existingLabels: Record<string, string> | null | undefined, stackLabel: string | undefined) {
+    const problem = existingLabels !== undefined && foreignObjectProblem(kind, objectName, existingLabels ?? undefined, stackLabel);
+    return problem ? [{ property: "name", reason: problem }] : [];
+}
+
+/** Objects that are a name and labels: any change makes a new one, the old one removed first. */
+export function replaceOnNameOrLabels(olds: { name: string; labels: Record<string, string> }, news: { name: string; labels: Record<string, string> }) {
+    const replaces = differingKeys(olds, news, ["name", "labels"]);
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+}
+
 async function inspectByName(ctx: Context, networkName: string) {
     const docker = await ctx.docker();
     return orUndefined(() => docker.client.getNetwork(networkName).inspect() as Promise<{ Id: string; Name: string; Labels?: Record<string, string> }>);
@@ -57,12 +69,10 @@ export const network: ResourceModule<NetworkInputs, NetworkOutputs> = {
             return {};
         }
         const existing = await inspectByName(ctx, news.name);
-        const problem = existing && foreignObjectProblem("network", news.name, existing.Labels, news.labels[LABEL_STACK]);
-        return { failures: problem ? [{ property: "name", reason: problem }] : [] };
+        return { failures: notForeign("network", news.name, existing ? existing.Labels ?? null : undefined, news.labels[LABEL_STACK]) };
     },
     async diff(_ctx, _id, olds, news) {
-        const replaces = differingKeys(olds, news, ["name", "labels"]);
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+        return replaceOnNameOrLabels(olds, news);
     },
     async create(ctx, inputs) {
         const docker = await ctx.docker();

@@ -1,9 +1,9 @@
 // eosnet:docker:Volume: a node's data (blocks log and state). It belongs to one chain: the
 // component names it after the chain id, so a new genesis means a new volume.
 import { z } from "zod";
-import { differingKeys, ResourceModule } from "../framework";
+import { ResourceModule } from "../framework";
 import { LABEL_STACK, orUndefined } from "./engine";
-import { foreignObjectProblem, ownLabels, withProviderLabel } from "./network";
+import { foreignObjectProblem, notForeign, ownLabels, replaceOnNameOrLabels, withProviderLabel } from "./network";
 
 export const VolumeInputs = z.object({
     name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, "a docker volume name: letters, digits, '_', '.', '-' (2 or more)"),
@@ -29,12 +29,10 @@ export const volume: ResourceModule<VolumeInputs, VolumeOutputs> = {
         }
         const docker = await ctx.docker();
         const existing = await orUndefined(() => docker.client.getVolume(news.name).inspect() as Promise<VolumeView>);
-        const problem = existing && foreignObjectProblem("volume", news.name, existing.Labels ?? undefined, news.labels[LABEL_STACK]);
-        return { failures: problem ? [{ property: "name", reason: problem }] : [] };
+        return { failures: notForeign("volume", news.name, existing ? existing.Labels ?? null : undefined, news.labels[LABEL_STACK]) };
     },
     async diff(_ctx, _id, olds, news) {
-        const replaces = differingKeys(olds, news, ["name", "labels"]);
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+        return replaceOnNameOrLabels(olds, news);
     },
     async create(ctx, inputs) {
         const docker = await ctx.docker();
