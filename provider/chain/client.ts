@@ -190,6 +190,18 @@ export class ChainClient {
         return JSON.parse(text) as T;
     }
 
+    /** get_info from the first node of this chain other than `excluded` that answers, if any. */
+    async infoFromOthers(excluded: string): Promise<ChainInfo | undefined> {
+        for (const e of this.endpoints.filter((x) => x !== excluded)) {
+            const info = await fetchWithDeadline(`${e}/v1/chain/get_info`, { method: "POST", body: "{}" }, 3000)
+                .then((r) => (r.ok ? (r.json() as Promise<ChainInfo>) : undefined), () => undefined);
+            if (info && (!this.expectedChainId || info.chain_id === this.expectedChainId)) {
+                return info;
+            }
+        }
+        return undefined;
+    }
+
     getInfo(): Promise<ChainInfo> {
         return this.post<ChainInfo>("/v1/chain/get_info", {});
     }

@@ -202,13 +202,16 @@ async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosCo
 
 /**
  * A node joining a running chain is ready once it has caught up: its head has reached the LIB the
- * chain had when it started. (The boot node of a new chain, with nothing to sync from, is done at once.)
+ * other nodes had when it started. (The boot node of a new chain has nobody to sync from.)
  */
 async function waitSynced(ctx: Context, i: NodeosContainerInputs): Promise<void> {
-    if (!ctx.config.endpoint || ctx.config.endpoint === endpointOf(i)) {
+    if (!ctx.config.endpoint) {
         return;
     }
-    const target = await ctx.chain().getInfo().then((info) => info.last_irreversible_block_num, () => 0);
+    const target = (await ctx.chain().infoFromOthers(endpointOf(i)))?.last_irreversible_block_num ?? 0;
+    if (target === 0) {
+        return;
+    }
     let head = 0;
     await pollUntil(`${i.name} to sync to block ${target}`, i.startTimeoutSeconds * 1000, 500, async () => {
         const info = await fetchWithDeadline(`${endpointOf(i)}/v1/chain/get_info`, { method: "POST", body: "{}" }, 2000)

@@ -59,7 +59,7 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
     before(async () => {
         assertToolchain();
         contractsDir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-contracts-"));
-        fs.cpSync(path.join(ROOT, ".eosnet", "contracts"), contractsDir, { recursive: true });
+        fs.cpSync(fs.realpathSync(path.join(ROOT, ".eosnet", "contracts")), contractsDir, { recursive: true });
         cfg = {
             node: { image: NODE_IMAGE },
             bootNode: { httpPort: await freePort() },
