@@ -6,35 +6,18 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, signersSince, TestStack } from "./harness";
-
-const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
-// Registered and running from the start, but not voted in: the swap test elects it.
-const STANDBY = "producereeee";
-
-async function testConfig() {
-    return {
-        node: { image: NODE_IMAGE },
-        bootNode: { httpPort: await freePort() },
-        producers: await Promise.all([...PRODUCERS, STANDBY].map(async (name) => ({ name, url: `https://${name}.example`, httpPort: await freePort() }))),
-        accounts: [
-            { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
-            { name: "proxyaaaaaaa", funds: "50000000.0000 SYS", isProxy: true, votes: PRODUCERS },
-            { name: "voterbbbbbbb", funds: "50000000.0000 SYS", proxy: "proxyaaaaaaa" },
-        ],
-    };
-}
+import { assertToolchain, freePort, leftovers, newTestStack, PRODUCERS, progress, ROOT, signersSince, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
 describe("boot: a 4-producer network from genesis", function () {
     this.timeout(20 * 60 * 1000);
     let t: TestStack;
-    let cfg: Awaited<ReturnType<typeof testConfig>>;
+    let cfg: Awaited<ReturnType<typeof standbyNetworkConfig>>;
     let firstChainId = "";
     let expected = PRODUCERS;
 
     before(async () => {
         assertToolchain();
-        cfg = await testConfig();
+        cfg = await standbyNetworkConfig();
         t = await newTestStack(cfg);
     });
 

@@ -9,23 +9,8 @@ import * as path from "path";
 import { Api, JsonRpc } from "eosjs";
 import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, signersSince, stackKeys, TestStack } from "./harness";
+import { assertToolchain, leftovers, newTestStack, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
-const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
-const STANDBY = "producereeee";
-
-async function networkConfig() {
-    return {
-        node: { image: NODE_IMAGE },
-        bootNode: { httpPort: await freePort() },
-        producers: await Promise.all([...PRODUCERS, STANDBY].map(async (name) => ({ name, url: `https://${name}.example`, httpPort: await freePort() }))),
-        accounts: [
-            { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
-            { name: "proxyaaaaaaa", funds: "50000000.0000 SYS", isProxy: true, votes: PRODUCERS },
-            { name: "voterbbbbbbb", funds: "50000000.0000 SYS", proxy: "proxyaaaaaaa" },
-        ],
-    };
-}
 
 /** An eosjs client of our own (not the provider's) that signs with `keys`. */
 function outOfBand(endpoint: string, keys: string[]) {
@@ -73,7 +58,7 @@ async function refreshedPreview(t: TestStack) {
 describe("drift: up repairs what changed behind the stack's back", function () {
     this.timeout(40 * 60 * 1000);
     let t: TestStack;
-    let cfg: Awaited<ReturnType<typeof networkConfig>>;
+    let cfg: Awaited<ReturnType<typeof standbyNetworkConfig>>;
     let rpc: JsonRpc;
     let keys: Map<string, string>;
     let endpoint = "";
@@ -82,7 +67,7 @@ describe("drift: up repairs what changed behind the stack's back", function () {
 
     before(async () => {
         assertToolchain();
-        cfg = await networkConfig();
+        cfg = await standbyNetworkConfig();
         t = await newTestStack(cfg);
         const res = await t.stack.up({ onOutput: progress });
         assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
@@ -275,7 +260,7 @@ describe("drift: an up killed with SIGKILL mid-boot is finished by the next npm 
 
     before(async () => {
         assertToolchain();
-        t = await newTestStack(await networkConfig());
+        t = await newTestStack(await standbyNetworkConfig());
     });
 
     after(async () => {

@@ -133,3 +133,21 @@ export async function stackKeys(t: TestStack): Promise<Map<string, string>> {
     }
     return keys;
 }
+
+export const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
+/** Registered and running from the start, but not voted in. */
+export const STANDBY = "producereeee";
+
+/** The test network: 4 elected producers, a standby, two voters and a proxy, all on free ports. */
+export async function standbyNetworkConfig() {
+    return {
+        node: { image: NODE_IMAGE },
+        bootNode: { httpPort: await freePort() },
+        producers: await Promise.all([...PRODUCERS, STANDBY].map(async (name) => ({ name, url: `https://${name}.example`, httpPort: await freePort() }))),
+        accounts: [
+            { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
+            { name: "proxyaaaaaaa", funds: "50000000.0000 SYS", isProxy: true, votes: PRODUCERS },
+            { name: "voterbbbbbbb", funds: "50000000.0000 SYS", proxy: "proxyaaaaaaa" } as { name: string; funds: string; proxy?: string; votes?: string[]; isProxy?: boolean },
+        ],
+    };
+}

@@ -3,31 +3,14 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RULE_TYPES } from "../../policies/rules";
+import { installMocks } from "../mocks";
 import { stackConfigMap } from "../stackFiles";
 
 describe("policy: the rules' type tokens occur in the dev stack's plan", function () {
     const types = new Set<string>();
 
     before(async () => {
-        pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    types.add(args.type);
-                    const state: Record<string, unknown> = { ...args.inputs };
-                    if (args.type.endsWith(":KeyPair")) {
-                        state.publicKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
-                        state.privateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
-                    }
-                    return { id: `${args.name}-id`, state };
-                },
-                call() {
-                    return {};
-                },
-            },
-            "eos-network",
-            "dev",
-            true,
-        );
+        installMocks("dev", (args) => types.add(args.type));
         pulumi.runtime.setAllConfig(stackConfigMap("dev"), []);
         const program: () => Promise<unknown> = require("../../index");
         await program();

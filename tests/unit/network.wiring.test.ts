@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../config";
+import { installMocks } from "../mocks";
 
 interface Registered {
     type: string;
@@ -16,26 +17,7 @@ describe("Network wiring (mocks)", function () {
     let network: typeof import("../../components/network");
     before(async () => {
         // In a hook: other test files install their own mocks.
-        pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                    const state: any = { ...args.inputs };
-                    if (args.type.endsWith("KeyPair")) {
-                        state.publicKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
-                        state.privateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
-                    }
-                    // containerId stays unknown (a preview): nothing may read the chain in a unit test.
-                    return { id: `${args.name}-id`, state };
-                },
-                call() {
-                    return {};
-                },
-            },
-            "eos-network",
-            "unit",
-            true, // preview: the network component must not read the chain
-        );
+        installMocks("unit", (args) => registered.push({ type: args.type, name: args.name, inputs: args.inputs }));
         network = await import("../../components/network");
     });
 
