@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { formatAsset, readAsset } from "./planning/assets";
 import { MIN_ACTIVATED_STAKE } from "./planning/election";
-import { electionOf, fundedAccounts } from "./planning/network";
+import { CREATOR_STAKE_PERCENT, electionOf, fundedAccounts } from "./planning/network";
 import { isPublicKey, legacyPublicKey, publicKeyOf } from "./keys/keys";
 
 const port = z.number().int().min(1).max(65535);
@@ -241,8 +241,10 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         // The creator funds everyone from its own funds, which eosio gives it from the issue.
         const own = asset(["creator", "funds"], cfg.creator.funds);
         if (own !== undefined) {
-            if (own < total + ram + minStake) {
-                out.push({ path: ["creator", "funds"], message: `${cfg.creator.funds} does not cover the ${fmt(total)} it gives producers and accounts plus its own RAM and stake (${fmt(ram + minStake)})` });
+            // A tenth of its funds (at least the minimum stake) is its own CPU/NET stake (planning/network.ts).
+            const ownStake = (own * CREATOR_STAKE_PERCENT) / 100n > minStake ? (own * CREATOR_STAKE_PERCENT) / 100n : minStake;
+            if (own < total + ram + ownStake) {
+                out.push({ path: ["creator", "funds"], message: `${cfg.creator.funds} does not cover the ${fmt(total)} it gives producers and accounts plus its own RAM and stake (${fmt(ram + ownStake)})` });
             }
             if (issue !== undefined && own > issue) {
                 out.push({ path: ["chain", "issue"], message: `the creator is given ${fmt(own)}, more than the ${fmt(issue)} issued to eosio` });

@@ -62,9 +62,13 @@ export function fundedAccounts(cfg: StackConfig): FundedAccount[] {
     ];
 }
 
+/** Share of the creator's funds staked for its own CPU and NET (it signs every account's creation). */
+export const CREATOR_STAKE_PERCENT = 10n;
+
 /**
- * The creator account's own split: RAM and the minimum stake like any account, everything else
- * liquid, since it pays for the accounts it creates (and for upgrade proposals' RAM).
+ * The creator account's own split: RAM like any account, a tenth of its funds staked (50/50
+ * CPU/NET) so its transactions get resources beside large voters, everything else liquid, since it
+ * pays for the accounts it creates (and for upgrade proposals' RAM).
  */
 export function creatorAccount(cfg: StackConfig): FundedAccount | undefined {
     if (!cfg.creator) {
@@ -73,7 +77,9 @@ export function creatorAccount(cfg: StackConfig): FundedAccount | undefined {
     const sym = coreSymbol(cfg);
     const ram = parseAsset(cfg.stakeRule.ram, sym);
     const funds = parseAsset(cfg.creator.funds, sym);
-    const stake = parseAsset(cfg.stakeRule.minStake, sym) < funds - ram ? parseAsset(cfg.stakeRule.minStake, sym) : 0n;
+    const minimum = parseAsset(cfg.stakeRule.minStake, sym);
+    const share = (funds * CREATOR_STAKE_PERCENT) / 100n;
+    const stake = share > minimum ? share : minimum;
     const net = stake / 2n;
     return {
         name: cfg.creator.name, role: "account",
