@@ -20,13 +20,12 @@ done
 bash "$ROOT/scripts/setup.sh"
 source "$ROOT/scripts/env.sh"  # also brings .eosnet/stacks/Pulumi.<stack>.yaml in step with the tracked file
 
-# A run killed with SIGKILL leaves its lock behind...
-node "$ROOT/scripts/lib/stale-locks.js" "$EOSNET_STATE_DIR" eos-network "$stack"
+# A run killed with SIGKILL leaves its lock, maybe a cut state sidecar, and operations that never
+# finished (see the script). Pending ones are refreshed away; the next create adopts what they had
+# made, since every eosnet create first looks at the world.
+pending=$(node "$ROOT/scripts/lib/interrupted-run.js" "$EOSNET_STATE_DIR" eos-network "$stack")
 pulumi stack select --create "$stack" >/dev/null
-# ... and its operations that never finished: cleared by a refresh; the next create adopts what
-# they had made (every eosnet create first looks at the world).
 if [ "$action" = up ]; then
-  pending=$(node "$ROOT/scripts/lib/pending.js" "$EOSNET_STATE_DIR" eos-network "$stack")
   if [ "$pending" != 0 ]; then
     echo "[stack] $pending operation(s) of an interrupted run are pending: refreshing them away first" >&2
     pulumi refresh --yes --skip-preview --clear-pending-creates --stack "$stack" >&2

@@ -61,6 +61,10 @@ async function expectedVia(ctx: Context, i: ContractInputs): Promise<string | un
     }
     try {
         if (await signsDirectly(ctx, i.account)) {
+            const why = (await ctx.chain().getAccount(i.account)) ? await ctx.chain().cannotAuthorize(i.account) : undefined;
+            if (why) {
+                throw new Error(`the provider holds no keys that satisfy ${i.account}@active (${why})`);
+            }
             return `setcode/setabi signed by ${i.account}`;
         }
     } catch (e) {

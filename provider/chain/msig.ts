@@ -18,9 +18,31 @@ export interface GovernedPlan {
     description: string;
 }
 
-/** Whether the provider's keys sign for `account@active` directly. */
+/**
+ * Whether `account@active` answers to eosio.prods (through accounts, as eosio and eosio.* do after
+ * the resignation). Such changes go through a proposal even though the stack may hold every
+ * producer's key: that is how the chain's governance works, and what a real network would do.
+ */
+export async function governedByProducers(ctx: Context, account: string, depth = 4): Promise<boolean> {
+    if (account === "eosio.prods") {
+        return true;
+    }
+    if (depth === 0) {
+        return false;
+    }
+    const a = await ctx.chain().getAccount(account);
+    const auth = a?.permissions.find((p) => p.perm_name === "active")?.required_auth;
+    for (const level of auth?.accounts ?? []) {
+        if (await governedByProducers(ctx, level.permission.actor, depth - 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** Whether a change to `account` is signed directly (not through an eosio.msig proposal). */
 export async function signsDirectly(ctx: Context, account: string): Promise<boolean> {
-    return (await ctx.chain().cannotAuthorize(account)) === undefined;
+    return !(await governedByProducers(ctx, account));
 }
 
 /**

@@ -71,7 +71,7 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
         async cleanup() {
             try {
                 // A test that killed pulumi leaves its lock: the project's own stale-lock removal.
-                execFileSync("node", [path.join(ROOT, "scripts", "lib", "stale-locks.js"), backendDir, "eos-network", name]);
+                execFileSync("node", [path.join(ROOT, "scripts", "lib", "interrupted-run.js"), backendDir, "eos-network", name]);
                 await stack.destroy();
                 await stack.workspace.removeStack(name);
             } finally {

@@ -1,0 +1,66 @@
+// The project's shell-side helpers, run as the scripts run them: the stack-file merge (tracked
+// config wins, this machine's salt and secrets stay) and the clean-up after a killed run.
+import { strict as assert } from "assert";
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const scripts = path.join(__dirname, "..", "..", "scripts", "lib");
+
+describe("stack files: the tracked config and this machine's copy", () => {
+    const { merge } = require(path.join(scripts, "stack-config.js"));
+
+    it("takes the tracked config, keeps the machine's salt, secrets and local-only values", () => {
+        const tracked = { config: { "eos-network:node": { image: "a:1" }, "eos-network:resign": false } };
+        const local = {
+            encryptionsalt: "v1:salt",
+            config: { "eos-network:node": { image: "old:0" }, "eos-network:keys": { eosio: { secure: "v1:x" } }, "eos-network:extra": 1 },
+        };
+        const { doc, localOnlyPlain } = merge(tracked, local);
+        assert.deepEqual(doc, {
+            encryptionsalt: "v1:salt",
+            config: { "eos-network:node": { image: "a:1" }, "eos-network:resign": false, "eos-network:keys": { eosio: { secure: "v1:x" } }, "eos-network:extra": 1 },
+        });
+        assert.deepEqual(localOnlyPlain, ["eos-network:extra"]);
+    });
+
+    it("uses a salt the tracked file carries (a team sharing one passphrase)", () => {
+        assert.equal(merge({ encryptionsalt: "v1:team", config: {} }, { encryptionsalt: "v1:mine" }).doc.encryptionsalt, "v1:team");
+    });
+});
+
+describe("after a killed run: interrupted-run.js", () => {
+    let backend: string;
+    const stacks = () => path.join(backend, ".pulumi", "stacks", "eos-network");
+    const locks = () => path.join(backend, ".pulumi", "locks", "organization", "eos-network", "dev");
+    const run = () => execFileSync("node", [path.join(scripts, "interrupted-run.js"), backend, "eos-network", "dev"], { encoding: "utf8" }).trim();
+
+    beforeEach(() => {
+        backend = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-killed-"));
+        fs.mkdirSync(stacks(), { recursive: true });
+        fs.mkdirSync(locks(), { recursive: true });
+    });
+    afterEach(() => fs.rmSync(backend, { recursive: true, force: true }));
+
+    it("removes the dead run's lock and a cut sidecar, and counts pending operations", async () => {
+        // A process that has ended: its pid is free.
+        const child = spawn("true");
+        const pid = await new Promise<number>((resolve) => child.on("exit", () => resolve(child.pid!)));
+        fs.writeFileSync(path.join(locks(), "dead.json"), JSON.stringify({ pid, hostname: os.hostname(), timestamp: "t" }));
+        fs.writeFileSync(path.join(locks(), "live.json"), JSON.stringify({ pid: process.pid, hostname: os.hostname(), timestamp: "t" }));
+        fs.writeFileSync(path.join(stacks(), "dev.json"), JSON.stringify({ checkpoint: { latest: { pending_operations: [{ type: "creating" }, { type: "creating" }] } } }));
+        fs.writeFileSync(path.join(stacks(), "dev.json.attrs"), "");
+        fs.writeFileSync(path.join(stacks(), "dev.json.bak.attrs"), '{"md5":"x"}');
+
+        assert.equal(run(), "2");
+        assert.deepEqual(fs.readdirSync(locks()), ["live.json"], "a live run's lock stays");
+        assert.ok(!fs.existsSync(path.join(stacks(), "dev.json.attrs")), "the cut sidecar is gone");
+        assert.ok(fs.existsSync(path.join(stacks(), "dev.json.bak.attrs")), "a whole sidecar stays");
+        assert.ok(fs.existsSync(path.join(stacks(), "dev.json")), "the state itself is left alone");
+    });
+
+    it("says 0 for a stack without state", () => {
+        assert.equal(run(), "0");
+    });
+});
