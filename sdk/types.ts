@@ -15,6 +15,9 @@ export const TYPES = {
     vote: "eosnet:chain:Vote",
     producerSchedule: "eosnet:chain:ProducerSchedule",
     resignation: "eosnet:chain:Resignation",
+    permission: "eosnet:chain:Permission",
+    linkAuth: "eosnet:chain:LinkAuth",
+    action: "eosnet:chain:Action",
 } as const;
 
 /** The provider resource's type. */
