@@ -7,6 +7,7 @@ import { formatAsset, readAsset } from "./planning/assets";
 import { MIN_ACTIVATED_STAKE } from "./planning/election";
 import { electionOf, fundedAccounts } from "./planning/network";
 import { isPublicKey, legacyPublicKey, publicKeyOf } from "./keys/keys";
+import { TeamAccountsSchema, teamFileProblems, teamProblems } from "./teamConfig";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -124,6 +125,8 @@ const StackConfigObject = z
         contracts: ContractsSchema.default({}),
         producers: z.array(ProducerSchema).default([]),
         accounts: z.array(StakedAccountSchema).default([]),
+        /** A contract team's accounts, permissions, links, contracts and setup actions (teamConfig.ts). */
+        teamAccounts: TeamAccountsSchema.default([]),
         distribution: DistributionSchema.optional(),
         stakeRule: StakeRuleSchema.default({}),
         /** Hand eosio to eosio.prods (and eosio.* to eosio) once the producers are elected. */
@@ -191,6 +194,7 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
     const named: [string, (string | number)[]][] = [
         ...producers.map((p: any, i: number) => [p.name, ["producers", i, "name"]] as [string, (string | number)[]]),
         ...accounts.map((a: any, i: number) => [a.name, ["accounts", i, "name"]] as [string, (string | number)[]]),
+        ...(cfg.teamAccounts ?? []).map((a: any, i: number) => [a.name, ["teamAccounts", i, "name"]] as [string, (string | number)[]]),
     ];
     for (const [name, path] of named) {
         if (name === "eosio" || String(name).startsWith("eosio.")) {
@@ -222,6 +226,10 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         const d = asset(["distribution", "total"], cfg.distribution.total);
         total += d ?? 0n;
     }
+    // Team accounts: their own checks; what eosio gives them counts toward the issue.
+    const team = teamProblems(cfg.teamAccounts ?? [], asset, { units: ram, text: rule.ram ?? `0.1000 ${code}` });
+    out.push(...team.problems);
+    total += team.total;
     if (issue !== undefined && total > issue) {
         const fmt = (u: bigint) => formatAsset(u, { code, precision });
         out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(total)} in all, more than the ${fmt(issue)} issued to eosio` });
@@ -331,7 +339,7 @@ export const SECRET_KEYS_CONFIG = "keys";
  */
 export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
-    const known = new Set(["eosio", ...fundedAccounts(cfg).map((a) => a.name)]);
+    const known = new Set(["eosio", ...fundedAccounts(cfg).map((a) => a.name), ...cfg.teamAccounts.map((a) => a.name)]);
     const derived = new Map<string, string>();
     for (const [name, value] of Object.entries(keys ?? {})) {
         const path = `eos-network:keys.${name}`;
@@ -352,6 +360,7 @@ export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | un
         ...(cfg.chain.initialKey ? [["eosio", cfg.chain.initialKey, ["chain", "initialKey"], "the boot node's signing key"] as [string, string, (string | number)[], string]] : []),
         ...cfg.producers.flatMap((p, i) => (p.publicKey ? [[p.name, p.publicKey, ["producers", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
         ...cfg.accounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["accounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
+        ...cfg.teamAccounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["teamAccounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
     ];
     for (const [name, pub, path, what] of pinned) {
         const keyPath = `eos-network:keys.${name}`;
@@ -411,6 +420,7 @@ export function loadStackConfig(all: Record<string, string>, isSecret: (key: str
     }
     problems.push(...keyProblems(config, keys, publicKeyOf));
     problems.push(...contractProblems(config));
+    problems.push(...teamFileProblems(config.teamAccounts).map((p) => ({ path: configPath(p.path), message: p.message })));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -17,6 +17,8 @@ import {
     ProxyRegistration, Resignation, SystemInit, Token, Vote,
 } from "../sdk/resources";
 import { Node } from "./node";
+import { Team, teamKeys } from "./team";
+import { teamConfigPaths, teamStakes } from "../planning/team";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -78,6 +80,7 @@ export class Network extends pulumi.ComponentResource {
         for (const f of fundedAccounts(cfg)) {
             keys.set(f.name, keyFor(f.name, `${name}-key-${f.name}`, `${f.role} ${f.name}`));
         }
+        const teamKeyring = teamKeys(name, cfg.teamAccounts, keyFor, { parent: this, provider: host });
 
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         this.chainId = genesis.apply(chainIdOf);
@@ -93,7 +96,7 @@ export class Network extends pulumi.ComponentResource {
             // the boot node is down (or being recreated).
             fallbackEndpoints: cfg.producers.flatMap((p, i) => p.runsNode ? [`http://${bindHost}:${producerHttpPort(cfg, i)}`] : []),
             chainId: this.chainId,
-            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey)]),
+            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey), ...teamKeyring.privateKeys]),
         }, { parent: this });
         const chain = this.chainProvider;
 
@@ -135,9 +138,9 @@ export class Network extends pulumi.ComponentResource {
         // A plan the chain cannot carry out stops here, in preview too, before any chain-side
         // resource is registered: they all wait on this check.
         const desired = desiredSchedule(cfg);
-        const paths = accountConfigPaths(cfg);
+        const paths = new Map([...accountConfigPaths(cfg), ...teamConfigPaths(cfg)]);
         const state = getChainState(chain, [...paths.keys()], { coreSymbol: cfg.chain.coreSymbol });
-        const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
+        const plan = { schedule: desired, paths, stakes: new Map([...plannedStakes(cfg), ...teamStakes(cfg)]), maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
         const checked = state.apply((s) => {
             if (s.foreignChainId) {
                 pulumi.log.warn(`${this.httpEndpointText} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
@@ -192,6 +195,10 @@ export class Network extends pulumi.ComponentResource {
             }, onChain([init])));
         }
 
+        // The team's accounts, permissions, contracts and setup actions (eos-network:teamAccounts).
+        const team = cfg.teamAccounts.length === 0 ? undefined
+            : new Team(`${name}-team`, { config: cfg, keys: teamKeyring, prefix: name, onChain: (after) => onChain([init, ...after]) }, { parent: this });
+
         const registrations = cfg.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
             producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
         }, onChain([accounts.get(p.name)!])));
@@ -229,7 +236,7 @@ export class Network extends pulumi.ComponentResource {
                         { account: "eosio", controller: "eosio.prods" },
                         ...SYSTEM_ACCOUNTS.map((a) => ({ account: a, controller: "eosio" })),
                     ],
-                }, onChain([schedule]));
+                }, onChain([schedule, ...(team?.accounts ?? [])]));
             }
         } else {
             // A network without producers: eosio produces, no schedule is awaited.
