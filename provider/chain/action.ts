@@ -64,7 +64,7 @@ export const action: ResourceModule<ActionInputs, ActionOutputs> = {
         const changed = [...replaces, ...differingKeys(olds, news, ["authorization", "data"])];
         if (changed.length > 0 && replaces.length === 0) {
             // Why it runs again, beside the diff of the fields.
-            ctx.progress(`${where(news)}${news.account}::${news.name} will run again: its ${changed.join(" and ")} changed (digest ${olds.digest.slice(0, 12)} -> ${actionDigest(news).slice(0, 12)})`);
+            await ctx.progress(`${where(news)}${news.account}::${news.name} will run again: its ${changed.join(" and ")} changed (digest ${olds.digest.slice(0, 12)} -> ${actionDigest(news).slice(0, 12)})`);
         }
         return { changes: changed.length > 0, replaces, changed };
     },

@@ -240,7 +240,7 @@ describe("eosnet:chain:Action", () => {
 
     it("runs again (an update naming data) when its data changes; another action is a replacement", async () => {
         const logged: string[] = [];
-        const p = new EosnetProvider("0.0.0-test", { log: (_u, m) => logged.push(m) });
+        const p = new EosnetProvider("0.0.0-test", { log: (_u, m) => void logged.push(m) });
         const d = await p.diffDetailed("x", urn(TYPES.action), ran, { ...act, data: { ...act.data, quantity: "500.0000 TEAM" } });
         assert.deepEqual(d, { changes: true, replaces: [], changed: ["data"] });
         assert.match(logged.join("\n"), /eos-network:teamAccounts\[0\]\.actions\[1\]: teamtoken::issue will run again: its data changed \(digest [0-9a-f]{12} -> [0-9a-f]{12}\)/);
