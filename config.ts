@@ -7,6 +7,7 @@ import { formatAsset, readAsset } from "./planning/assets";
 import { MIN_ACTIVATED_STAKE } from "./planning/election";
 import { CREATOR_STAKE_PERCENT, electionOf, fundedAccounts } from "./planning/network";
 import { isPublicKey, legacyPublicKey, publicKeyOf } from "./keys/keys";
+import { TeamAccountsSchema, teamFileProblems, teamProblems } from "./teamConfig";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -136,6 +137,8 @@ const StackConfigObject = z
         contracts: ContractsSchema.default({}),
         producers: z.array(ProducerSchema).default([]),
         accounts: z.array(StakedAccountSchema).default([]),
+        /** A contract team's accounts, permissions, links, contracts and setup actions (teamConfig.ts). */
+        teamAccounts: TeamAccountsSchema.default([]),
         distribution: DistributionSchema.optional(),
         creator: CreatorSchema.optional(),
         stakeRule: StakeRuleSchema.default({}),
@@ -205,6 +208,7 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         ...(cfg.creator ? [[cfg.creator.name, ["creator", "name"]] as [string, (string | number)[]]] : []),
         ...producers.map((p: any, i: number) => [p.name, ["producers", i, "name"]] as [string, (string | number)[]]),
         ...accounts.map((a: any, i: number) => [a.name, ["accounts", i, "name"]] as [string, (string | number)[]]),
+        ...(cfg.teamAccounts ?? []).map((a: any, i: number) => [a.name, ["teamAccounts", i, "name"]] as [string, (string | number)[]]),
     ];
     for (const [name, path] of named) {
         if (name === "eosio" || String(name).startsWith("eosio.")) {
@@ -236,6 +240,9 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
         const d = asset(["distribution", "total"], cfg.distribution.total);
         total += d ?? 0n;
     }
+    // Team accounts: their own checks; eosio funds them, so they count toward the issue.
+    const team = teamProblems(cfg.teamAccounts ?? [], asset, { units: ram, text: rule.ram ?? `0.1000 ${code}` });
+    out.push(...team.problems);
     const fmt = (u: bigint) => formatAsset(u, { code, precision });
     if (cfg.creator) {
         // The creator funds everyone from its own funds, which eosio gives it from the issue.
@@ -246,11 +253,12 @@ export function crossFieldProblems(cfg: RawConfig): { path: (string | number)[];
             if (own < total + ram + ownStake) {
                 out.push({ path: ["creator", "funds"], message: `${cfg.creator.funds} does not cover the ${fmt(total)} it gives producers and accounts plus its own RAM and stake (${fmt(ram + ownStake)})` });
             }
-            if (issue !== undefined && own > issue) {
-                out.push({ path: ["chain", "issue"], message: `the creator is given ${fmt(own)}, more than the ${fmt(issue)} issued to eosio` });
+            if (issue !== undefined && own + team.total > issue) {
+                out.push({ path: ["chain", "issue"], message: `the creator and team accounts are given ${fmt(own + team.total)} in all, more than the ${fmt(issue)} issued to eosio` });
             }
         }
-    } else if (issue !== undefined && total > issue) {
+    } else if (issue !== undefined && total + team.total > issue) {
+        total += team.total;
         out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(total)} in all, more than the ${fmt(issue)} issued to eosio` });
     }
 
@@ -358,7 +366,7 @@ export const SECRET_KEYS_CONFIG = "keys";
  */
 export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
-    const known = new Set(["eosio", ...(cfg.creator ? [cfg.creator.name] : []), ...fundedAccounts(cfg).map((a) => a.name)]);
+    const known = new Set(["eosio", ...(cfg.creator ? [cfg.creator.name] : []), ...fundedAccounts(cfg).map((a) => a.name), ...cfg.teamAccounts.map((a) => a.name)]);
     const derived = new Map<string, string>();
     for (const [name, value] of Object.entries(keys ?? {})) {
         const path = `eos-network:keys.${name}`;
@@ -380,6 +388,7 @@ export function keyProblems(cfg: StackConfig, keys: Record<string, unknown> | un
         ...(cfg.creator?.publicKey ? [[cfg.creator.name, cfg.creator.publicKey, ["creator", "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : []),
         ...cfg.producers.flatMap((p, i) => (p.publicKey ? [[p.name, p.publicKey, ["producers", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
         ...cfg.accounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["accounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
+        ...cfg.teamAccounts.flatMap((a, i) => (a.publicKey ? [[a.name, a.publicKey, ["teamAccounts", i, "publicKey"], "the private key"] as [string, string, (string | number)[], string]] : [])),
     ];
     for (const [name, pub, path, what] of pinned) {
         const keyPath = `eos-network:keys.${name}`;
@@ -439,6 +448,7 @@ export function loadStackConfig(all: Record<string, string>, isSecret: (key: str
     }
     problems.push(...keyProblems(config, keys, publicKeyOf));
     problems.push(...contractProblems(config));
+    problems.push(...teamFileProblems(config.teamAccounts).map((p) => ({ path: configPath(p.path), message: p.message })));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -19,6 +19,8 @@ import {
     ProxyRegistration, Resignation, RewardsClaim, SystemInit, Token, Vote,
 } from "../sdk/resources";
 import { Node } from "./node";
+import { Team, teamKeys } from "./team";
+import { teamConfigPaths, teamStakes } from "../planning/team";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -81,6 +83,7 @@ export class Network extends pulumi.ComponentResource {
         for (const f of [...(creatorFunds ? [creatorFunds] : []), ...fundedAccounts(cfg)]) {
             keys.set(f.name, keyFor(f.name, `${name}-key-${f.name}`, f === creatorFunds ? `account creator ${f.name}` : `${f.role} ${f.name}`));
         }
+        const teamKeyring = teamKeys(name, cfg.teamAccounts, keyFor, { parent: this, provider: host });
 
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         this.chainId = genesis.apply(chainIdOf);
@@ -96,7 +99,7 @@ export class Network extends pulumi.ComponentResource {
             // the boot node is down (or being recreated).
             fallbackEndpoints: cfg.producers.flatMap((p, i) => p.runsNode ? [`http://${bindHost}:${producerHttpPort(cfg, i)}`] : []),
             chainId: this.chainId,
-            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey)]),
+            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey), ...teamKeyring.privateKeys]),
         }, { parent: this });
         const chain = this.chainProvider;
 
@@ -138,9 +141,13 @@ export class Network extends pulumi.ComponentResource {
         // A plan the chain cannot carry out stops here, in preview too, before any chain-side
         // resource is registered: they all wait on this check.
         const desired = desiredSchedule(cfg);
-        const paths = accountConfigPaths(cfg);
+        const paths = new Map([...accountConfigPaths(cfg), ...teamConfigPaths(cfg)]);
         const state = getChainState(chain, [...paths.keys()], { coreSymbol: cfg.chain.coreSymbol });
-        const plan = { schedule: desired, paths, stakes: plannedStakes(cfg), funds: plannedFunds(cfg), creator: cfg.creator?.name, maxSupply: cfg.chain.maxSupply, issuer: "eosio" };
+        const plan = {
+            schedule: desired, paths, stakes: new Map([...plannedStakes(cfg), ...teamStakes(cfg)]), funds: plannedFunds(cfg), creator: cfg.creator?.name,
+            createdByEosio: teamConfigPaths(cfg),
+            maxSupply: cfg.chain.maxSupply, issuer: "eosio",
+        };
         const checked = state.apply((s) => {
             if (s.foreignChainId) {
                 pulumi.log.warn(`${this.httpEndpointText} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
@@ -206,6 +213,10 @@ export class Network extends pulumi.ComponentResource {
             }, onChain(creator ? [init, creator] : [init])));
         }
 
+        // The team's accounts, permissions, contracts and setup actions (eos-network:teamAccounts).
+        const team = cfg.teamAccounts.length === 0 ? undefined
+            : new Team(`${name}-team`, { config: cfg, keys: teamKeyring, prefix: name, onChain: (after) => onChain([init, ...after]) }, { parent: this });
+
         // After every node stopped at once (an engine or host restart) the head is stale, and a
         // producer only resumes on a recent block: one producer may produce on a stale chain, so
         // the others get recent blocks again. The first configured producer with a node does.
@@ -254,7 +265,7 @@ export class Network extends pulumi.ComponentResource {
                         { account: "eosio", controller: "eosio.prods" },
                         ...SYSTEM_ACCOUNTS.map((a) => ({ account: a, controller: "eosio" })),
                     ],
-                }, onChain([schedule]));
+                }, onChain([schedule, ...(team?.accounts ?? [])]));
             }
         } else {
             // A network without producers: eosio produces, no schedule is awaited.

@@ -26,6 +26,8 @@ export interface PlannedChain {
     funds: Map<string, string>;
     /** The configured creator account, which creates and funds accounts in eosio's place. */
     creator?: string;
+    /** Accounts eosio creates even when there is a creator (the team's), with their config paths. */
+    createdByEosio?: Map<string, string>;
     maxSupply: string;
     issuer: string;
 }
@@ -57,6 +59,17 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
     const onChain = new Map(chain.accounts.map((a) => [a.name, a]));
     const creator = plan.creator && existing.has(plan.creator) ? onChain.get(plan.creator) : undefined;
     const resigned = chain.eosioController === "eosio.prods";
+    const missingAfterResignation = (account: string, where: string, creatorCould = true) =>
+        `${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
+        (creatorCould ? "configure eos-network:creator (a funded account that creates accounts after the resignation) on a new network, " : "") +
+        "reset this one (npm run destroy, then npm run up), or set eos-network:resign to false";
+    if (creator && resigned) {
+        for (const [account, where] of plan.createdByEosio ?? []) {
+            if (!existing.has(account)) {
+                problems.push(missingAfterResignation(account, where, false));
+            }
+        }
+    }
     if (creator) {
         // The creator pays for what is new: accounts not on the chain, and stake beyond what is there.
         let needed = 0n;
@@ -78,9 +91,7 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
         // Only eosio creates and funds accounts here, and after the resignation it cannot sign alone.
         for (const [account, where] of plan.paths) {
             if (!existing.has(account)) {
-                problems.push(`${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
-                    "configure eos-network:creator (a funded account that creates accounts after the resignation) on a new network, " +
-                    "reset this one (npm run destroy, then npm run up), or set eos-network:resign to false");
+                problems.push(missingAfterResignation(account, where));
             }
         }
         for (const a of chain.accounts) {

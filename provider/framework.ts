@@ -25,7 +25,7 @@ export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
 export interface Progress {
     /** A status line that replaces the previous one (ephemeral) or stays in the log. */
-    (message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void;
+    (message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void | Promise<void>;
 }
 
 export interface Context {

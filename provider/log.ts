@@ -11,13 +11,14 @@ const engineproto = require("@pulumi/pulumi/proto/engine_pb");
 const EPHEMERAL_INTERVAL_MS = 5000;
 
 export interface EngineLog {
-    log(urn: string, message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void;
+    /** Resolves once the engine has the message (a diff awaits it, or a preview may end first). */
+    log(urn: string, message: string, opts?: { ephemeral?: boolean; warning?: boolean }): void | Promise<void>;
 }
 
 /** Logs to the engine at `address`; with no engine (tests), to stderr. */
 export function engineLog(address: string | undefined): EngineLog {
     if (!address) {
-        return { log: (_urn, message) => process.stderr.write(`${message}\n`) };
+        return { log: (_urn, message) => void process.stderr.write(`${message}\n`) };
     }
     const client = new enginerpc.EngineClient(address, grpc.credentials.createInsecure());
     // Waits report often; a log without a terminal shows every status, so repeat at most every few seconds.
@@ -28,7 +29,7 @@ export function engineLog(address: string | undefined): EngineLog {
                 const last = lastShown.get(urn);
                 const now = Date.now();
                 if (last && (last.message === message || now - last.at < EPHEMERAL_INTERVAL_MS)) {
-                    return;
+                    return Promise.resolve();
                 }
                 lastShown.set(urn, { at: now, message });
             }
@@ -37,7 +38,8 @@ export function engineLog(address: string | undefined): EngineLog {
             req.setMessage(message);
             req.setUrn(urn);
             req.setEphemeral(!!opts.ephemeral);
-            client.log(req, () => undefined); // progress is best effort
+            // Progress is best effort: a failed log is not an error.
+            return new Promise<void>((resolve) => client.log(req, () => resolve()));
         },
     };
 }

@@ -16,11 +16,15 @@ import { voteModule } from "./chain/vote";
 import { producerSchedule } from "./chain/schedule";
 import { resignation } from "./chain/resign";
 import { rewardsClaim } from "./chain/rewards";
+import { permission } from "./chain/permission";
+import { linkAuth } from "./chain/linkAuth";
+import { action } from "./chain/action";
 
 const all: AnyModule[] = [
     network, volume, nodeosContainer, keyPair,
     protocolFeatures, contract, account, token, privilege, systemInit,
     producerRegistration, proxyRegistration, voteModule, producerSchedule, resignation, rewardsClaim,
+    permission, linkAuth, action,
 ];
 
 export const MODULES: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.token, m]));

@@ -17,6 +17,9 @@ import type { VoteInputs, VoteOutputs } from "../provider/chain/vote";
 import type { ProducerScheduleInputs, ProducerScheduleOutputs } from "../provider/chain/schedule";
 import type { ResignationInputs, ResignationOutputs } from "../provider/chain/resign";
 import type { RewardsClaimInputs, RewardsClaimOutputs } from "../provider/chain/rewards";
+import type { PermissionInputs, PermissionOutputs } from "../provider/chain/permission";
+import type { LinkAuthInputs, LinkAuthOutputs } from "../provider/chain/linkAuth";
+import type { ActionInputs, ActionOutputs } from "../provider/chain/action";
 import type { ProviderConfig } from "../provider/framework";
 import { TYPES } from "./types";
 
@@ -81,6 +84,12 @@ export const ProducerSchedule = resourceClass<ProducerScheduleInputs, ProducerSc
 export type ProducerSchedule = InstanceType<typeof ProducerSchedule>;
 export const Resignation = resourceClass<ResignationInputs, ResignationOutputs>(TYPES.resignation, ["accounts"]);
 export type Resignation = InstanceType<typeof Resignation>;
+export const Permission = resourceClass<PermissionInputs, PermissionOutputs>(TYPES.permission, ["parent", "threshold", "keys", "accounts", "waits"]);
+export type Permission = InstanceType<typeof Permission>;
+export const LinkAuth = resourceClass<LinkAuthInputs, LinkAuthOutputs>(TYPES.linkAuth, ["requirement"]);
+export type LinkAuth = InstanceType<typeof LinkAuth>;
+export const Action = resourceClass<ActionInputs, ActionOutputs>(TYPES.action, ["digest", "transactionId", "blockNum"]);
+export type Action = InstanceType<typeof Action>;
 
 export const RewardsClaim = resourceClass<RewardsClaimInputs, RewardsClaimOutputs>(TYPES.rewardsClaim, ["unpaidBlocks", "lastClaimTime", "due"]);
 export type RewardsClaim = InstanceType<typeof RewardsClaim>;

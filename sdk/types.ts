@@ -16,6 +16,9 @@ export const TYPES = {
     producerSchedule: "eosnet:chain:ProducerSchedule",
     resignation: "eosnet:chain:Resignation",
     rewardsClaim: "eosnet:chain:RewardsClaim",
+    permission: "eosnet:chain:Permission",
+    linkAuth: "eosnet:chain:LinkAuth",
+    action: "eosnet:chain:Action",
 } as const;
 
 /** The provider resource's type. */

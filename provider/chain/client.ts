@@ -446,7 +446,8 @@ export interface AccountView {
     privileged: boolean;
     ram_quota: number;
     ram_usage: number;
-    permissions: { perm_name: string; parent: string; required_auth: Authority }[];
+    /** linked_actions: the actions linked to the permission (linkauth); an absent action is every action of the contract. */
+    permissions: { perm_name: string; parent: string; required_auth: Authority; linked_actions?: { account: string; action?: string }[] }[];
     self_delegated_bandwidth?: { cpu_weight: string; net_weight: string } | null;
     core_liquid_balance?: string;
     voter_info?: { producers: string[]; proxy: string; is_proxy: number } | null;

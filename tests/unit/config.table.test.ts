@@ -2,6 +2,7 @@
 // as Pulumi hands it over): the error names the config path and says what is expected, and no
 // resource is registered.
 import { strict as assert } from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
 
@@ -22,6 +23,22 @@ const base = () => ({
     ],
 });
 type Cfg = ReturnType<typeof base> & Record<string, any>;
+// A team account with eosio.token (a bundled build), a two-key permission, a link and two setup actions.
+const TOKEN = ".eosnet/contracts/eosio.token/eosio.token";
+const teamToken = () => ({
+    name: "teamtoken", ram: "10.0000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS",
+    permissions: [{ name: "issuer", threshold: 2, keys: [{}, {}] }] as any[],
+    links: [{ action: "issue", permission: "issuer" }] as any[],
+    contract: { wasm: `${TOKEN}.wasm`, abi: `${TOKEN}.abi` },
+    actions: [
+        { name: "create", authorization: ["teamtoken@active"], data: { issuer: "teamtoken", maximum_supply: "1000000.0000 TEAM" } },
+        { name: "issue", authorization: ["teamtoken@issuer"], data: { to: "teamtoken", quantity: "1000.0000 TEAM", memo: "setup" } },
+    ] as any[],
+} as Record<string, any>);
+const withTeam = (change: (t: Record<string, any>, c: Cfg) => void) => (c: Cfg) => {
+    c.teamAccounts = [teamToken()];
+    change(c.teamAccounts[0], c);
+};
 
 const cases: [string, (c: Cfg) => void, string, string][] = [
     ["name too long", (c) => (c.accounts[0].name = "voteraaaaaaaa"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
@@ -80,6 +97,46 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["min stake precision", (c) => (c.stakeRule = { minStake: "0.9 SYS" }), "eos-network:stakeRule.minStake", "expected 4 decimals for SYS, got 1"],
     ["contracts folder missing", (c) => (c.contracts = { dir: "/nonexistent/contracts" }), "eos-network:contracts.dir",
         "/nonexistent/contracts does not exist; npm run setup fills the default (.eosnet/contracts), or point it at a folder of contract builds"],
+    // Team accounts: eos-network:teamAccounts.
+    ["team: unknown permission in an action's authorization", withTeam((t) => (t.actions[1].authorization = ["teamtoken@issuers"])), "eos-network:teamAccounts[0].actions[1].authorization[0]",
+        "teamtoken has no permission issuers (owner, active, or one in teamAccounts[0].permissions)"],
+    ["team: wasm path missing", withTeam((t) => (t.contract.wasm = "contracts/missing.wasm")), "eos-network:teamAccounts[0].contract.wasm",
+        `${path.resolve("contracts/missing.wasm")} does not exist (relative paths are read from the project folder ${process.cwd()})`],
+    ["team: setup action on an account without a contract", withTeam((_t, c) => c.teamAccounts.push({ name: "teamusers", funds: "10.0000 SYS", actions: [{ name: "init", authorization: ["teamusers@active"] }] })),
+        "eos-network:teamAccounts[1].actions", "teamusers has no contract (teamAccounts[1].contract): setup actions run on the account's own contract"],
+    ["team: name of a staked account", withTeam((_t, c) => c.teamAccounts.push({ name: "voteraaaaaaa", funds: "10.0000 SYS" })), "eos-network:teamAccounts[1].name", "duplicate name voteraaaaaaa (also at accounts[0].name)"],
+    ["team: system name", withTeam((_t, c) => c.teamAccounts.push({ name: "eosio.team", funds: "10.0000 SYS" })), "eos-network:teamAccounts[1].name", "eosio.team is a system account name"],
+    ["team: ram in another symbol", withTeam((t) => (t.ram = "10.0000 EOS")), "eos-network:teamAccounts[0].ram", "expected the core symbol SYS, got EOS"],
+    ["team: funds and ram", withTeam((t) => (t.funds = "100.0000 SYS")), "eos-network:teamAccounts[0].funds", "give funds (split by eos-network:stakeRule) or ram/cpu/net, not both"],
+    ["team: no funding", withTeam((t) => { delete t.ram; delete t.cpu; delete t.net; }), "eos-network:teamAccounts[0]", "needs funds (split by eos-network:stakeRule, like accounts[]) or ram, cpu and net"],
+    ["team: ram without cpu", withTeam((t) => delete t.cpu), "eos-network:teamAccounts[0].cpu", "needed with ram: an account without staked CPU cannot transact"],
+    ["team: funds below RAM", withTeam((t, c) => { c.teamAccounts[0] = { name: "teamtoken", funds: "0.0100 SYS" }; }), "eos-network:teamAccounts[0].funds", "0.0100 SYS does not cover the RAM purchase of 0.1000 SYS"],
+    ["team: typo in a permission", withTeam((t) => (t.permissions[0].treshold = 2)), "eos-network:teamAccounts[0].permissions[0].treshold", "unknown key (typo?)"],
+    ["team: typo in an action", withTeam((t) => (t.actions[0].dat = {})), "eos-network:teamAccounts[0].actions[0].dat", "unknown key (typo?)"],
+    ["team: link to an undeclared permission", withTeam((t) => (t.links[0].permission = "active")), "eos-network:teamAccounts[0].links[0].permission",
+        "active is not a permission of teamtoken (declare it in teamAccounts[0].permissions)"],
+    ["team: link to an action the ABI lacks", withTeam((t) => (t.links[0].action = "isue")), "eos-network:teamAccounts[0].links[0].action",
+        "eosio.token.abi has no action isue (it has close, create, issue, open, retire, transfer)"],
+    ["team: threshold above the weights", withTeam((t) => (t.permissions[0].threshold = 3)), "eos-network:teamAccounts[0].permissions[0].threshold",
+        "3 exceeds the total weight 2 of its keys and accounts: it could never be satisfied"],
+    ["team: a permission named owner", withTeam((t) => t.permissions.push({ name: "owner", keys: [{}] })), "eos-network:teamAccounts[0].permissions[1].name",
+        "owner is the account's own key (publicKey or a generated key); declare another permission"],
+    ["team: parent not declared before", withTeam((t) => (t.permissions[0].parent = "ops")), "eos-network:teamAccounts[0].permissions[0].parent", "ops is not owner, active or a permission listed before this one"],
+    ["team: signed by an account outside the team", withTeam((t) => (t.actions[0].authorization = ["voteraaaaaaa@active"])), "eos-network:teamAccounts[0].actions[0].authorization[0]",
+        "voteraaaaaaa is not a team account: setup actions are signed with the team's own keys"],
+    ["team: a permission the stack cannot sign", withTeam((t) => (t.permissions[0].keys = [{}, { publicKey: PUB_A }])), "eos-network:teamAccounts[0].actions[1].authorization[0]",
+        "teamtoken@issuer needs weight 2 and the stack holds keys of weight 1 (keys given by publicKey are not held here)"],
+    ["team: authorization not actor@permission", withTeam((t) => (t.actions[0].authorization = ["teamtoken"])), "eos-network:teamAccounts[0].actions[0].authorization[0]",
+        "expected actor@permission, e.g. teamtoken@active"],
+    ["team: action the ABI lacks", withTeam((t) => (t.actions[0].name = "crate")), "eos-network:teamAccounts[0].actions[0].name",
+        "eosio.token.abi has no action crate (it has close, create, issue, open, retire, transfer)"],
+    ["team: action data that does not fit the ABI", withTeam((t) => (t.actions[1].data.quantity = "lots")), "eos-network:teamAccounts[0].actions[1].data",
+        "does not fit issue in eosio.token.abi: Asset must begin with a number"],
+    ["team: unknown field in action data", withTeam((t) => (t.actions[1].data.memoo = "x")), "eos-network:teamAccounts[0].actions[1].data.memoo", "unknown field of issue (it has to, quantity, memo)"],
+    ["team: pinned key without its private key", withTeam((t) => (t.publicKey = PUB_A)), "eos-network:teamAccounts[0].publicKey",
+        "needs its private key in eos-network:keys.teamtoken (pulumi config set --secret --path keys.teamtoken)"],
+    ["team: funds exceed the issue", withTeam((t) => (t.ram = "900000000.0000 SYS")), "eos-network:chain.issue",
+        "producers and accounts are given 1100002022.0000 SYS in all, more than the 1000000000.0000 SYS issued to eosio"],
 ];
 
 /** Pulumi's config map for a stack: `eos-network:<key>` -> JSON text; keys secret unless plainKeys. */
@@ -143,6 +200,18 @@ describe("config: one bad value, one precise error, nothing registered", functio
         const result = await run(cfg);
         assert.deepEqual(result.problems, []);
         assert.ok(result.registered.includes("eosnet"), "the Network component was not registered");
+    });
+
+    it("accepts a team account with a contract, a two-key permission, a link, setup actions and its configured key", async () => {
+        const cfg = base() as Cfg;
+        cfg.teamAccounts = [{ ...teamToken(), publicKey: PUB_A }];
+        cfg.keys = { teamtoken: PRIV_A };
+        const result = await run(cfg);
+        assert.deepEqual(result.problems, []);
+        for (const n of ["eosnet-team", "eosnet-account-teamtoken", "eosnet-permission-teamtoken-issuer", "eosnet-link-teamtoken-teamtoken-issue",
+            "eosnet-contract-teamtoken", "eosnet-action-teamtoken-create", "eosnet-action-teamtoken-issue"]) {
+            assert.ok(result.registered.includes(n), `${n} was not registered`);
+        }
     });
 
     for (const [label, mutate, path, message] of cases) {
