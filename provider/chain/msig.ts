@@ -1,6 +1,7 @@
 // Changes an account controlled by eosio.prods can only get the way the chain requires: an
 // eosio.msig proposal by one producer, approved by 2/3+1 of the active schedule with the keys the
 // provider holds, then executed. Used for contract upgrades after eosio's resignation.
+import * as crypto from "crypto";
 import { Context } from "../framework";
 import { pollUntil } from "../poll";
 import { Action } from "./client";
@@ -81,9 +82,10 @@ export async function planGovernedChange(ctx: Context, preferred: string, ramPay
 /** A proposal name (12 chars of a-z, 1-5) derived from what it changes, so a retry finds it. */
 export function proposalName(seed: string): string {
     const alphabet = "abcdefghijklmnopqrstuvwxyz12345";
+    const digest = crypto.createHash("sha256").update(seed).digest();
     let out = "eosnet";
-    for (let i = 0; out.length < 12; i += 2) {
-        out += alphabet[parseInt(seed.slice(i, i + 2), 16) % alphabet.length];
+    for (let i = 0; out.length < 12; i++) {
+        out += alphabet[digest[i] % alphabet.length];
     }
     return out;
 }

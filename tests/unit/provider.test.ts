@@ -214,3 +214,13 @@ describe("rewards", () => {
         assert.equal(claimDue("2026-11-20T00:00:00.000", 0, now), false, "nothing to pay");
     });
 });
+
+describe("eosio.msig proposals", () => {
+    const { proposalName } = require("../../provider/chain/msig") as typeof import("../../provider/chain/msig");
+    it("are named by what they change: a valid account name, the same on a retry", () => {
+        const name = proposalName(`eosio${"ab".repeat(32)}`);
+        assert.match(name, /^[a-z1-5]{12}$/);
+        assert.equal(proposalName(`eosio${"ab".repeat(32)}`), name);
+        assert.notEqual(proposalName(`eosio${"cd".repeat(32)}`), name);
+    });
+});
