@@ -8,4 +8,4 @@ bash "$ROOT/scripts/setup.sh"
 source "$ROOT/scripts/env.sh"
 # Test stacks use their own temporary backends and passphrases (tests/integration/harness.ts).
 unset PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE_FILE
-exec mocha --timeout 1200000 'tests/unit/**/*.test.ts' 'tests/policy/**/*.test.ts' 'tests/integration/**/*.test.ts' "$@"
+exec mocha --timeout 1200000 'tests/unit/**/*.test.ts' 'tests/policy/**/*.test.ts' 'bench/test/**/*.test.ts' 'tests/integration/**/*.test.ts' "$@"
