@@ -314,11 +314,18 @@ export class ChainClient {
     /** Pushes one transaction and resolves once a block holding it is on the chain. */
     async transact(actions: Action[]): Promise<Included> {
         await this.assertChain();
-        let result: { transaction_id: string; processed?: { block_num: number } } = { transaction_id: "" };
+        // Signed once: every resend is the same transaction (same id), so the chain applies it at most once.
+        const signed = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300, broadcast: false })) as never;
+        const pushed = await this.pushSigned(signed, actions);
+        return this.waitInBlock(pushed.transactionId, pushed.blockNum, signed, actions);
+    }
+
+    private async pushSigned(signed: never, actions: Action[]): Promise<Included> {
         for (let attempt = 1; ; attempt++) {
             try {
-                result = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300 })) as typeof result;
-                break;
+                const result = (await this.api.pushSignedTransaction(signed)) as { transaction_id: string; processed?: { block_num: number } };
+                const blockNum = result.processed?.block_num ?? (await this.getInfo()).head_block_num;
+                return { transactionId: result.transaction_id, blockNum };
             } catch (e) {
                 const why = describeError(e);
                 // A node short of time on a busy machine rejects the transaction whole: safe to resend.
@@ -330,10 +337,6 @@ export class ChainClient {
                 throw new TransactionError(`transaction [${names}] failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${why}`, why);
             }
         }
-        const transactionId = result.transaction_id;
-        const blockNum = result.processed?.block_num ?? (await this.getInfo()).head_block_num;
-        await this.waitInBlock(transactionId, blockNum);
-        return { transactionId, blockNum };
     }
 
     /**
@@ -387,24 +390,48 @@ export class ChainClient {
         }
     }
 
-    private async waitInBlock(transactionId: string, blockNum: number): Promise<void> {
-        // A transaction can land a block or two after the one it was speculatively executed in.
+    /**
+     * Scans the blocks from the one the node executed the transaction in. When a few blocks pass
+     * without it (an aborted block, a microfork while the schedule changes, a node too busy to
+     * re-apply its queue) the same signed transaction is pushed again: a node that still knows it
+     * answers "duplicate" and the scan goes on; otherwise it is applied now, at most once.
+     */
+    private async waitInBlock(transactionId: string, blockNum: number, signed: never, actions: Action[]): Promise<Included> {
         let num = blockNum;
+        let windowEnd = blockNum + 4;
+        let resends = 0;
+        let foundIn = 0;
         await pollUntil(`transaction ${transactionId.slice(0, 12)} in a block`, INCLUSION_TIMEOUT_MS, 100, async () => {
             const info = await this.getInfo();
             while (info.head_block_num >= num) {
                 const block = await this.post<{ transactions?: { trx: string | { id: string } }[] }>("/v1/chain/get_block", { block_num_or_id: num });
                 const ids = (block.transactions ?? []).map((t) => (typeof t.trx === "string" ? t.trx : t.trx.id));
                 if (ids.includes(transactionId)) {
+                    foundIn = num;
                     return true;
                 }
-                if (num >= blockNum + 4) {
-                    throw new Error(`transaction ${transactionId} is in none of blocks ${blockNum}..${num} (dropped by a fork?)`);
+                if (num >= windowEnd) {
+                    if (resends >= 3) {
+                        throw new Error(`transaction ${transactionId} is in none of blocks ${blockNum}..${num}, also after ${resends} resends`);
+                    }
+                    resends++;
+                    try {
+                        const again = await this.pushSigned(signed, actions);
+                        num = Math.min(num + 1, again.blockNum);
+                    } catch (e) {
+                        if (!(e instanceof TransactionError && /duplicate/i.test(e.message))) {
+                            throw e;
+                        }
+                        num++;
+                    }
+                    windowEnd = num + 8;
+                    continue;
                 }
                 num++;
             }
             return false;
         });
+        return { transactionId, blockNum: foundIn };
     }
 }
 

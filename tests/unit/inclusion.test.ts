@@ -1,0 +1,143 @@
+// A pushed transaction that is in none of the next blocks is pushed again, signed as before (same
+// id), against a stand-in node on loopback: the chain's answer decides what happens next.
+import * as assert from "assert";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { ChainClient } from "../../provider/chain/client";
+
+interface FakeChain {
+    head: number;
+    blocks: Map<number, string[]>;
+}
+
+async function fakeNode(chain: FakeChain): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+            res.setHeader("content-type", "application/json");
+            if (req.url === "/v1/chain/get_info") {
+                // Each look at the chain sees one more block.
+                chain.head++;
+                res.end(JSON.stringify({ chain_id: "00".repeat(32), head_block_num: chain.head, last_irreversible_block_num: chain.head - 2 }));
+                return;
+            }
+            if (req.url === "/v1/chain/get_block") {
+                const num = JSON.parse(body).block_num_or_id as number;
+                res.end(JSON.stringify({ block_num: num, transactions: (chain.blocks.get(num) ?? []).map((id) => ({ trx: { id } })) }));
+                return;
+            }
+            res.statusCode = 404;
+            res.end("{}");
+        });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function duplicateError(id: string): Error {
+    return Object.assign(new Error("duplicate"), { json: { error: { name: "tx_duplicate", details: [{ message: `duplicate transaction ${id}` }] } } });
+}
+
+/** A client whose signing and pushing are the test's: `push(n)` answers the n-th push. */
+function clientOn(url: string, push: (n: number) => { transaction_id: string; processed: { block_num: number } }) {
+    const client = new ChainClient(url, undefined, []);
+    const api = (client as unknown as { api: Record<string, unknown> }).api;
+    const signed = { signatures: ["SIG_K1_same"], serializedTransaction: new Uint8Array([1, 2, 3]) };
+    const pushedArgs: unknown[] = [];
+    api.transact = async (_tx: unknown, options: { broadcast?: boolean }) => {
+        assert.strictEqual(options.broadcast, false, "signed once, pushed by the client");
+        return signed;
+    };
+    api.pushSignedTransaction = async (args: unknown) => {
+        pushedArgs.push(args);
+        return push(pushedArgs.length);
+    };
+    return { client, pushedArgs, signed };
+}
+
+const ACTIONS = [{ account: "eosio", name: "voteproducer", authorization: [{ actor: "voter", permission: "active" }], data: {} }];
+
+describe("chain client: a transaction missing from the blocks", function () {
+    this.timeout(20_000);
+
+    it("is found where it landed, without a resend, when it lands within a few blocks", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map([[13, ["aa"]]]) };
+        const node = await fakeNode(chain);
+        try {
+            const { client, pushedArgs } = clientOn(node.url, () => ({ transaction_id: "aa", processed: { block_num: 11 } }));
+            const included = await client.transact(ACTIONS as never);
+            assert.deepStrictEqual(included, { transactionId: "aa", blockNum: 13 });
+            assert.strictEqual(pushedArgs.length, 1);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("is pushed again as the same signed transaction; a node that still holds it says duplicate and the scan goes on", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map([[19, ["bb"]]]) };
+        const node = await fakeNode(chain);
+        try {
+            const { client, pushedArgs, signed } = clientOn(node.url, (n) => {
+                if (n === 1) {
+                    return { transaction_id: "bb", processed: { block_num: 11 } };
+                }
+                throw duplicateError("bb");
+            });
+            const included = await client.transact(ACTIONS as never);
+            assert.deepStrictEqual(included, { transactionId: "bb", blockNum: 19 });
+            assert.strictEqual(pushedArgs.length, 2);
+            assert.ok(pushedArgs.every((a) => a === signed), "every push is the one signed transaction");
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("a dropped transaction is applied by the resend and found in its block", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map() };
+        const node = await fakeNode(chain);
+        try {
+            const { client, pushedArgs } = clientOn(node.url, (n) => {
+                if (n === 2) {
+                    chain.blocks.set(chain.head + 1, ["cc"]);
+                    return { transaction_id: "cc", processed: { block_num: chain.head + 1 } };
+                }
+                return { transaction_id: "cc", processed: { block_num: 11 } };
+            });
+            const included = await client.transact(ACTIONS as never);
+            assert.strictEqual(pushedArgs.length, 2);
+            assert.ok(included.blockNum > 15, `found in the block after the resend, got ${included.blockNum}`);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("gives up with the blocks scanned and the resends made when the chain never takes it", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map() };
+        const node = await fakeNode(chain);
+        try {
+            const { client, pushedArgs } = clientOn(node.url, () => ({ transaction_id: "dd", processed: { block_num: 11 } }));
+            await assert.rejects(client.transact(ACTIONS as never), /transaction dd is in none of blocks 11\.\.\d+, also after 3 resends/);
+            assert.strictEqual(pushedArgs.length, 4);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("a transaction the chain rejects on the resend fails with the chain's message", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map() };
+        const node = await fakeNode(chain);
+        try {
+            const { client } = clientOn(node.url, (n) => {
+                if (n === 1) {
+                    return { transaction_id: "ee", processed: { block_num: 11 } };
+                }
+                throw Object.assign(new Error("x"), { json: { error: { details: [{ message: "expired transaction ee" }] } } });
+            });
+            await assert.rejects(client.transact(ACTIONS as never), /transaction \[eosio::voteproducer\] failed: expired transaction ee/);
+        } finally {
+            await node.close();
+        }
+    });
+});
