@@ -15,7 +15,8 @@ import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { planFeatureActivation, SupportedFeature } from "../planning/features";
 import { desiredSchedule, fundedAccounts, FundedAccount, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
 import { CONFIG_DIR, CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, DATA_DIR, nodeCommand, nodeHealthcheck, nodeObjectName, renderConfigIni, signatureProviderLines } from "../planning/node";
-import { connectDocker, DockerEngine, LABEL_MANAGED, LABEL_STACK, orUndefined, statusOf, tar } from "../provider/docker/engine";
+import { connectDocker, DockerEngine, LABEL_MANAGED, LABEL_STACK, listLabelled, orUndefined, tar } from "../provider/docker/engine";
+import { removeContainer } from "../provider/docker/nodeosContainer";
 import { describeError, fetchWithDeadline, isTransientCpuFailure, rawAbi } from "../provider/chain/client";
 import type { Interval } from "./lib/timeline";
 
@@ -128,23 +129,13 @@ async function createNode(docker: DockerEngine, n: NodeSpec, image: string, netw
 }
 
 /**
- * Removes containers (stopped with SIGTERM and the same 20 s grace as the provider, all at
+ * Removes containers (the provider's own stop-then-remove, SIGTERM and 20 s grace, all at
  * once), then their volumes, then the network: what `destroy` does, without an engine.
  */
 export async function removeDirectly(objects: DockerObjects, docker?: DockerEngine): Promise<number> {
     const engine = docker ?? await connectDocker(undefined);
     const t0 = now();
-    await Promise.all(objects.containers.map(async (name) => {
-        const c = engine.client.getContainer(name);
-        try {
-            await c.stop({ t: 20 });
-        } catch (e) {
-            if (statusOf(e) !== 304 && statusOf(e) !== 404) {
-                throw e;
-            }
-        }
-        await orUndefined(() => c.remove({ force: true }));
-    }));
+    await Promise.all(objects.containers.map((name) => removeContainer(engine, name)));
     await Promise.all(objects.volumes.map((v) => orUndefined(() => engine.client.getVolume(v).remove({ force: true }))));
     if (objects.network) {
         await orUndefined(() => engine.client.getNetwork(objects.network).remove());
@@ -155,17 +146,8 @@ export async function removeDirectly(objects: DockerObjects, docker?: DockerEngi
 /** Every docker object carrying `label` (key=value), for cleaning up after a failure. */
 export async function objectsLabelled(label: string, docker?: DockerEngine): Promise<DockerObjects> {
     const engine = docker ?? await connectDocker(undefined);
-    const filters = { label: [label] };
-    const [c, v, n] = await Promise.all([
-        engine.client.listContainers({ all: true, filters }),
-        engine.client.listVolumes({ filters }),
-        engine.client.listNetworks({ filters }),
-    ]);
-    return {
-        containers: c.map((x) => String(x.Names[0]).replace(/^\//, "")),
-        volumes: (v.Volumes ?? []).map((x) => x.Name),
-        network: n.map((x) => x.Name)[0] ?? "",
-    };
+    const found = await listLabelled(engine, label);
+    return { containers: found.containers, volumes: found.volumes, network: found.networks[0] ?? "" };
 }
 
 // ---------------------------------------------------------------------------------------------

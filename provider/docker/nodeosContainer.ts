@@ -165,7 +165,7 @@ async function waitReady(ctx: Context, docker: DockerEngine, id: string, i: Node
 }
 
 /** Stops (nodeos gets SIGTERM and time to close its state cleanly), then removes. */
-async function removeContainer(docker: DockerEngine, id: string): Promise<void> {
+export async function removeContainer(docker: DockerEngine, id: string): Promise<void> {
     const c = docker.client.getContainer(id);
     try {
         await c.stop({ t: 20 });
