@@ -28,6 +28,8 @@ export interface ChainInfo {
     head_block_num: number;
     last_irreversible_block_num: number;
     head_block_producer: string;
+    /** The head block's timestamp, UTC without a zone: the chain's clock. */
+    head_block_time: string;
     server_version_string?: string;
 }
 

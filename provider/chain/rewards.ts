@@ -1,12 +1,11 @@
 // eosnet:chain:RewardsClaim: a producer's rewards claimed (claimrewards) whenever the last claim
 // is more than a day old, eosio.system's own limit. read shows the producer's unpaid blocks and
-// last claim; a claim that is due is an update, so preview shows who will claim.
+// last claim; a claim that is due (planning/rewards.ts) is an update, so preview shows who will claim.
 import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active } from "./common";
 import { producerRow } from "./producer";
-
-const DAY_MS = 24 * 3600 * 1000;
+import { claimDue } from "../../planning/rewards";
 
 export const RewardsClaimInputs = z.object({
     producer: z.string(),
@@ -22,18 +21,13 @@ export const RewardsClaimOutputs = RewardsClaimInputs.extend({
 });
 export type RewardsClaimOutputs = z.infer<typeof RewardsClaimOutputs>;
 
-/** Whether eosio.system would pay a claim now (a day since the last one, blocks unpaid). */
-export function claimDue(lastClaimTime: string, unpaidBlocks: number, now = Date.now()): boolean {
-    const last = Date.parse(lastClaimTime.endsWith("Z") ? lastClaimTime : `${lastClaimTime}Z`);
-    return unpaidBlocks > 0 && (Number.isNaN(last) || now - last > DAY_MS);
-}
-
 async function observe(ctx: Context, producer: string): Promise<RewardsClaimOutputs | undefined> {
-    const row = await producerRow(ctx, producer);
+    const [row, info] = await Promise.all([producerRow(ctx, producer), ctx.chain().getInfo()]);
     if (!row) {
         return undefined;
     }
-    return { producer, unpaidBlocks: row.unpaid_blocks, lastClaimTime: row.last_claim_time, due: claimDue(row.last_claim_time, row.unpaid_blocks) };
+    const due = claimDue(row.last_claim_time, row.unpaid_blocks, info.head_block_time);
+    return { producer, unpaidBlocks: row.unpaid_blocks, lastClaimTime: row.last_claim_time, due };
 }
 
 async function claim(ctx: Context, i: RewardsClaimInputs): Promise<RewardsClaimOutputs> {

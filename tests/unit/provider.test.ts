@@ -205,16 +205,6 @@ describe("package schema", () => {
     });
 });
 
-describe("rewards", () => {
-    const { claimDue } = require("../../provider/chain/rewards") as typeof import("../../provider/chain/rewards");
-    const now = Date.parse("2026-11-22T12:00:00Z");
-    it("are due a day after the last claim (or registration), with blocks to pay", () => {
-        assert.equal(claimDue("2026-11-21T11:59:59.000", 10, now), true);
-        assert.equal(claimDue("2026-11-21T12:00:01.000", 10, now), false, "less than a day");
-        assert.equal(claimDue("2026-11-20T00:00:00.000", 0, now), false, "nothing to pay");
-    });
-});
-
 describe("eosio.msig proposals", () => {
     const { proposalName } = require("../../provider/chain/msig") as typeof import("../../provider/chain/msig");
     it("are named by what they change: a valid account name, the same on a retry", () => {
