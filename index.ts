@@ -29,5 +29,6 @@ export = async () => {
         activeProducers: network.activeProducers,
         plannedSchedule: network.plannedSchedule,
         producerEndpoints: network.producerEndpoints,
+        producerRewards: network.producerRewards,
     };
 };

@@ -50,6 +50,8 @@ export class Network extends pulumi.ComponentResource {
     /** The schedule the configured votes elect (top 21 by stake, by name): known in preview. */
     public readonly plannedSchedule: pulumi.Output<string[]>;
     public readonly producerEndpoints: pulumi.Output<Record<string, string>>;
+    /** Each registered producer's unpaid blocks and last claim time, as read by this up. */
+    public readonly producerRewards: pulumi.Output<Record<string, { unpaidBlocks: number; lastClaimTime: string }>>;
     /** The provider holding this chain's endpoint and keys, for resources added beside the network. */
     public readonly chainProvider: Provider;
     /** The provider of docker objects and key pairs. */
@@ -249,6 +251,7 @@ export class Network extends pulumi.ComponentResource {
         }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...producerNodes])));
 
         this.plannedSchedule = pulumi.output(desired);
+        let claims = new Map<string, RewardsClaim>();
         if (desired.length > 0) {
             const schedule = new ProducerSchedule(`${name}-schedule`, { producers: desired, timeoutSeconds: cfg.scheduleTimeoutSeconds }, onChain(votes));
             this.activeProducers = schedule.activeProducers;
@@ -256,9 +259,8 @@ export class Network extends pulumi.ComponentResource {
             this.headBlock = schedule.headBlock;
             this.lib = schedule.lib;
             // Rewards, for producers that claim them, once they are elected.
-            for (const p of cfg.producers.filter((x) => x.claimRewards)) {
-                new RewardsClaim(`${name}-rewards-${p.name}`, { producer: p.name }, onChain([schedule]));
-            }
+            claims = new Map(cfg.producers.filter((x) => x.claimRewards).map((p) => [p.name,
+                new RewardsClaim(`${name}-rewards-${p.name}`, { producer: p.name }, onChain([schedule]))]));
             if (cfg.resign) {
                 new Resignation(`${name}-resign`, {
                     accounts: [
@@ -273,6 +275,11 @@ export class Network extends pulumi.ComponentResource {
             this.headBlock = pulumi.output(undefined);
             this.lib = pulumi.output(undefined);
         }
+        // A claim's outputs are read after it ran; a registration's before this up's claims.
+        this.producerRewards = pulumi.all(Object.fromEntries(cfg.producers.map((p, i) => {
+            const from = claims.get(p.name) ?? registrations[i];
+            return [p.name, pulumi.all([from.unpaidBlocks, from.lastClaimTime]).apply(([unpaidBlocks, lastClaimTime]) => ({ unpaidBlocks, lastClaimTime }))];
+        })));
         this.registerOutputs({
             httpEndpoint: this.httpEndpoint,
             chainId: this.chainId,
@@ -282,6 +289,7 @@ export class Network extends pulumi.ComponentResource {
             activeProducers: this.activeProducers,
             plannedSchedule: this.plannedSchedule,
             producerEndpoints: this.producerEndpoints,
+            producerRewards: this.producerRewards,
         });
     }
 }

@@ -1,7 +1,7 @@
 // Shared set-up for integration tests: a real Pulumi engine on a temporary local backend, a real
 // docker engine and the node image. Missing pieces fail loudly, never skip.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -80,6 +80,32 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
             }
         },
     };
+}
+
+/**
+ * NODE_IMAGE with libfaketime (faketime.Dockerfile): the same nodes, whose clocks a test can move
+ * with moveClocks. Built with the docker CLI; Debian's archive is one of the reachable registries.
+ */
+export function faketimeImage(): string {
+    const tag = `eosnet-test/nodeos-faketime:${NODE_IMAGE.split(":").pop()}`;
+    try {
+        execFileSync("docker", ["build", "-q", "-t", tag, "--build-arg", `BASE=${NODE_IMAGE}`, "-"],
+            { input: fs.readFileSync(path.join(__dirname, "faketime.Dockerfile")), stdio: ["pipe", "ignore", "pipe"] });
+    } catch (e) {
+        assert.fail(`building the test image ${tag} (${NODE_IMAGE} + Debian's libfaketime) failed: ${(e as { stderr?: Buffer }).stderr?.toString() || (e as Error).message}`);
+    }
+    return tag;
+}
+
+/** Moves the clock of every node container of a stack (faketimeImage) to real time + `offset`, e.g. "+25h". */
+export async function moveClocks(stackLabel: string, offset: string): Promise<string[]> {
+    const run = (args: string[]) => new Promise<string>((resolve, reject) =>
+        execFile("docker", args, (err, stdout, stderr) => err ? reject(new Error(`docker ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout)));
+    const names = (await run(["ps", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}}"])).split("\n").filter(Boolean);
+    assert.ok(names.length > 0, `no running container carries io.eos-network.stack=${stackLabel}`);
+    // All at once: a node that moves alone ignores the others' blocks as "from the future" until they follow.
+    await Promise.all(names.map((n) => run(["exec", n, "sh", "-c", 'echo "$1" > /etc/faketimerc', "sh", offset])));
+    return names;
 }
 
 /** Docker objects of a stack, found by the label every object of the project carries. */

@@ -1,7 +1,8 @@
 // Running the network after its boot, each through config and up, on a resigned 4-producer
 // network with a standby: a system contract upgrade through an eosio.msig proposal, growth paid by
 // the stack's creator account, a producer key rotation, a producer removed, rewards claimed. After
-// each, the chain itself is checked (eosjs called here) and a second up has nothing to do.
+// each, the chain itself is checked (eosjs called here) and a second up has nothing to do. A claim is
+// only paid a day after registration: the nodes' clocks are moved a day on (libfaketime, docker exec).
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -9,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, signersSince, TestStack } from "./harness";
+import { assertToolchain, faketimeImage, freePort, leftovers, moveClocks, newTestStack, progress, ROOT, signersSince, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 const STANDBY = "producereeee";
@@ -61,7 +62,8 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         contractsDir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-contracts-"));
         fs.cpSync(fs.realpathSync(path.join(ROOT, ".eosnet", "contracts")), contractsDir, { recursive: true });
         cfg = {
-            node: { image: NODE_IMAGE },
+            // The project's node image plus libfaketime: the last test moves the chain's clock a day on.
+            node: { image: faketimeImage() },
             bootNode: { httpPort: await freePort() },
             contracts: { dir: contractsDir },
             creator: { name: CREATOR, funds: "300000000.0000 SYS" },
@@ -182,6 +184,41 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
             previous = at;
         }
         assert.ok(worst <= 6500, `the longest gap between blocks was ${worst} ms`);
+        await secondUpIsEmpty();
+    });
+
+    it("claims the rewards of a producer with claimRewards once the chain's clock is a day past its registration", async () => {
+        const rowOf = async () => (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "produceraaaa", limit: 1 })).rows[0];
+        const balance = async () => Number((await rpc.get_currency_balance("eosio.token", "produceraaaa", "SYS"))[0]?.split(" ")[0] ?? 0);
+        const registered = await rowOf();
+        const dayAfter = Date.parse(`${registered.last_claim_time}Z`) + 24 * 3600 * 1000;
+
+        // The chain's clock is its blocks' timestamps: every node of the stack moves 25 hours on at once.
+        const moved = await moveClocks(t.stackLabel, "+25h");
+        progress(`clocks of ${moved.join(", ")} moved 25 h on\n`);
+        const jump = await pollUntil("blocks stamped a day after produceraaaa's registration, and LIB past them", 180_000, 1000, async () => {
+            const info = await rpc.get_info();
+            return Date.parse(`${info.head_block_time}Z`) > dayAfter ? info.head_block_num : undefined;
+        });
+        await pollUntil(`LIB past block ${jump}`, 180_000, 1000, async () => (await rpc.get_info()).last_irreversible_block_num > jump);
+
+        const preview = await t.stack.preview({ refresh: true, diff: true });
+        assert.match(preview.stdout, /eosnet-rewards-produceraaaa[\s\S]*?due/, "preview shows produceraaaa will claim");
+        assert.equal(preview.changeSummary.update, 1, JSON.stringify(preview.changeSummary));
+
+        const before = await balance();
+        const unpaid = (await rowOf()).unpaid_blocks;
+        assert.ok(unpaid > 0, "produceraaaa has unpaid blocks");
+        const res = await t.stack.up({ refresh: true, onOutput: progress });
+        const after = await balance();
+        const claimed = await rowOf();
+        assert.ok(after > before, `produceraaaa's balance grew (${before} -> ${after} SYS)`);
+        assert.ok(Date.parse(`${claimed.last_claim_time}Z`) > dayAfter, `last claim moved to the claim's block (${claimed.last_claim_time})`);
+        assert.ok(claimed.unpaid_blocks < unpaid, `unpaid blocks were paid (${unpaid} -> ${claimed.unpaid_blocks})`);
+        // The output reports the claim as this up read it.
+        const rewards = res.outputs.producerRewards.value as Record<string, { unpaidBlocks: number; lastClaimTime: string }>;
+        assert.equal(rewards.produceraaaa.lastClaimTime, claimed.last_claim_time);
+        assert.ok(rewards.producerbbbb.unpaidBlocks > 0, "producers that do not claim keep their unpaid blocks");
         await secondUpIsEmpty();
     });
 });
