@@ -212,6 +212,7 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         const res = await t.stack.up({ refresh: true, onOutput: progress });
         const after = await balance();
         const claimed = await rowOf();
+        progress(`produceraaaa claimed ${unpaid} unpaid blocks: ${before} -> ${after} SYS\n`);
         assert.ok(after > before, `produceraaaa's balance grew (${before} -> ${after} SYS)`);
         assert.ok(Date.parse(`${claimed.last_claim_time}Z`) > dayAfter, `last claim moved to the claim's block (${claimed.last_claim_time})`);
         assert.ok(claimed.unpaid_blocks < unpaid, `unpaid blocks were paid (${unpaid} -> ${claimed.unpaid_blocks})`);
