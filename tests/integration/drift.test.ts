@@ -6,20 +6,10 @@ import { strict as assert } from "assert";
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Api, JsonRpc } from "eosjs";
-import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
+import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, leftovers, newTestStack, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
+import { assertToolchain, leftovers, newTestStack, outOfBand, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
-
-/** An eosjs client of our own (not the provider's) that signs with `keys`. */
-function outOfBand(endpoint: string, keys: string[]) {
-    const rpc = new JsonRpc(endpoint, { fetch: fetch as never });
-    const api = new Api({ rpc, signatureProvider: new JsSignatureProvider(keys), textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
-    const act = (actor: string, name: string, data: object) =>
-        api.transact({ actions: [{ account: "eosio", name, authorization: [{ actor, permission: "active" }], data }] }, { blocksBehind: 3, expireSeconds: 60 });
-    return { rpc, act };
-}
 
 async function activeSchedule(rpc: JsonRpc): Promise<string[]> {
     const s = (await rpc.get_producer_schedule()) as { active: { producers: { producer_name: string }[] } };

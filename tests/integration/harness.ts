@@ -7,6 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Api, JsonRpc } from "eosjs";
+import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
 import { connectDocker, listLabelled } from "../../provider/docker/engine";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -142,6 +144,30 @@ export async function signersSince(rpc: { get_info(): Promise<{ head_block_num: 
         num++;
     }
     return seen;
+}
+
+/** An eosjs client of the test's own (not the provider's) that signs with `keys`: changes behind the stack's back. */
+export function outOfBand(endpoint: string, keys: string[]) {
+    const rpc = new JsonRpc(endpoint, { fetch: fetch as never });
+    const api = new Api({ rpc, signatureProvider: new JsSignatureProvider(keys), textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
+    const act = (actor: string, name: string, data: object, contract = "eosio") =>
+        api.transact({ actions: [{ account: contract, name, authorization: [{ actor, permission: "active" }], data }] }, { blocksBehind: 3, expireSeconds: 60 });
+    return { rpc, act };
+}
+
+/** Blocks `from`..`to` as the chain shows them: the longest pause between two blocks, and who signed how many. */
+export async function blocksBetween(rpc: { get_block(n: number): Promise<{ timestamp: string; producer: string }> }, from: number, to: number) {
+    let previous = Date.parse(`${(await rpc.get_block(from)).timestamp}Z`);
+    let longestGapMs = 0;
+    const signed = new Map<string, number>();
+    for (let n = from + 1; n <= to; n++) {
+        const block = await rpc.get_block(n);
+        const at = Date.parse(`${block.timestamp}Z`);
+        longestGapMs = Math.max(longestGapMs, at - previous);
+        previous = at;
+        signed.set(block.producer, (signed.get(block.producer) ?? 0) + 1);
+    }
+    return { longestGapMs, signed };
 }
 
 /** Private keys of a test stack's accounts (the Automation API's export decrypts secrets): name -> key. */
