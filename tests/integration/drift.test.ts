@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, leftovers, newTestStack, outOfBand, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
+import { assertToolchain, leftovers, newTestStack, outOfBand, previewRefusal, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
 
 async function activeSchedule(rpc: JsonRpc): Promise<string[]> {
@@ -213,12 +213,7 @@ describe("drift: up repairs what changed behind the stack's back", function () {
     it("preview refuses more stake than a resigned eosio could fund, naming the funds field", async () => {
         const accounts = cfg.accounts.map((a) => (a.name === "voterbbbbbbb" ? { ...a, funds: "60000000.0000 SYS" } : a));
         await t.stack.setConfig("eos-network:accounts", { value: JSON.stringify(accounts) });
-        let message = "";
-        try {
-            await t.stack.preview({ refresh: true });
-        } catch (e) {
-            message = String((e as Error).message);
-        }
+        const message = await previewRefusal(t.stack, { refresh: true });
         assert.match(message, /eos-network:accounts\[2\]\.funds: voterbbbbbbb would stake .* eosio has resigned and cannot fund it/);
         await t.stack.setConfig("eos-network:accounts", { value: JSON.stringify(cfg.accounts.map((a) => (a.name === "voterbbbbbbb" ? { ...a, funds: "40000000.0000 SYS" } : a))) });
     });

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, outOfBand, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 const STANDBY = "producereeee";
@@ -134,12 +134,7 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
 
         const asked = [...cfg.accounts, { name: "voterccccccc", funds: "10000.0000 SYS", votes: PRODUCERS }];
         await t.stack.setConfig("eos-network:accounts", { value: JSON.stringify(asked) });
-        let message = "";
-        try {
-            await t.stack.preview({ refresh: true });
-        } catch (e) {
-            message = String((e as Error).message);
-        }
+        const message = await previewRefusal(t.stack, { refresh: true });
         assert.match(message, /eos-network:creator\.funds: eosnetcreatr would pay 10000\.0000 SYS for new accounts and stake, and has 5000\.0000 SYS/);
         await apply("back to the accounts the creator can pay for");
         await secondUpIsEmpty();

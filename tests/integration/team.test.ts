@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const TOKEN_BUILD = path.join(ROOT, ".eosnet", "contracts", "eosio.token", "eosio.token");
 
@@ -95,12 +95,7 @@ describe("team: a contract team's accounts, permissions, contract and setup acti
         ];
         for (const [label, team, expected] of bad) {
             await setTeam(team);
-            let message = "";
-            try {
-                await t.stack.preview();
-            } catch (e) {
-                message = String((e as Error).message);
-            }
+            const message = await previewRefusal(t.stack);
             assert.ok(message.includes(expected), `${label}: the preview did not refuse with "${expected}"; it said:\n${message.slice(-2000)}`);
         }
         const state = await t.stack.exportStack();
