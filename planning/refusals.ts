@@ -59,16 +59,34 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
     const onChain = new Map(chain.accounts.map((a) => [a.name, a]));
     const creator = plan.creator && existing.has(plan.creator) ? onChain.get(plan.creator) : undefined;
     const resigned = chain.eosioController === "eosio.prods";
-    const missingAfterResignation = (account: string, where: string, creatorCould = true) =>
+    const createdByEosio = plan.createdByEosio ?? new Map<string, string>();
+    // A creator helps only the accounts it creates: not the team's (eosio's), nor itself.
+    const creatorCould = (account: string) => !createdByEosio.has(account) && account !== plan.creator;
+    const missingAfterResignation = (account: string, where: string) =>
         `${where}: ${account} is not on the chain, and eosio has resigned to eosio.prods, so it cannot be created; ` +
-        (creatorCould ? "configure eos-network:creator (a funded account that creates accounts after the resignation) on a new network, " : "") +
+        (creatorCould(account) ? "configure eos-network:creator (a funded account that creates accounts after the resignation) on a new network, " : "") +
         "reset this one (npm run destroy, then npm run up), or set eos-network:resign to false";
-    if (creator && resigned) {
-        for (const [account, where] of plan.createdByEosio ?? []) {
-            if (!existing.has(account)) {
-                problems.push(missingAfterResignation(account, where, false));
+    // Stake eosio would fund: after the resignation only the account's own liquid balance can pay it.
+    const beyondOwnLiquid = (accounts: ObservedChain["accounts"]) => {
+        for (const a of accounts) {
+            const want = plan.stakes.get(a.name);
+            if (!want) {
+                continue;
+            }
+            const more = units(want.staked) - units(a.staked);
+            if (more > units(a.liquid)) {
+                problems.push(`${want.path}: ${a.name} would stake ${want.staked}, more than its ${a.staked || "nothing"} staked plus ${a.liquid || "no"} liquid; ` +
+                    "eosio has resigned and cannot fund it: lower the funds, or transfer tokens to the account first");
             }
         }
+    };
+    if (creator && resigned) {
+        for (const [account, where] of createdByEosio) {
+            if (!existing.has(account)) {
+                problems.push(missingAfterResignation(account, where));
+            }
+        }
+        beyondOwnLiquid(chain.accounts.filter((a) => createdByEosio.has(a.name)));
     }
     if (creator) {
         // The creator pays for what is new: accounts not on the chain, and stake beyond what is there.
@@ -94,17 +112,7 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
                 problems.push(missingAfterResignation(account, where));
             }
         }
-        for (const a of chain.accounts) {
-            const want = plan.stakes.get(a.name);
-            if (!want) {
-                continue;
-            }
-            const more = units(want.staked) - units(a.staked);
-            if (more > units(a.liquid)) {
-                problems.push(`${want.path}: ${a.name} would stake ${want.staked}, more than its ${a.staked || "nothing"} staked plus ${a.liquid || "no"} liquid; ` +
-                    "eosio has resigned and cannot fund it: lower the funds, or transfer tokens to the account first");
-            }
-        }
+        beyondOwnLiquid(chain.accounts);
     }
     return problems;
 }

@@ -57,13 +57,43 @@ describe("chain refusals", () => {
     });
 
     it("refuse an account only eosio may create (the team's) once eosio has resigned, even with a creator", () => {
-        const plan = planWith("1.0000 SYS", { createdByEosio: new Map([["teamaccount1", "eos-network:team.accounts[0].name"]]) });
+        const plan = planWith("1.0000 SYS", { createdByEosio: new Map([["teamaccount1", "eos-network:teamAccounts[0].name"]]) });
         const problems = chainRefusals(resignedChain(), plan);
         assert.equal(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^eos-network:team\.accounts\[0\]\.name: teamaccount1 is not on the chain, and eosio has resigned/);
+        assert.match(problems[0], /^eos-network:teamAccounts\[0\]\.name: teamaccount1 is not on the chain, and eosio has resigned/);
         assert.doesNotMatch(problems[0], /configure eos-network:creator/, "a creator would not help here");
         // Before the resignation eosio still signs: nothing to refuse.
         assert.deepEqual(chainRefusals(resignedChain({ eosioController: "eosio" }), plan), []);
+    });
+
+    it("with a creator, still refuse a team account's stake beyond its own liquid after the resignation (eosio funds the team)", () => {
+        const chain = resignedChain({
+            existingAccounts: [...resignedChain().existingAccounts, "teamaccount1"],
+            accounts: [...resignedChain().accounts, { name: "teamaccount1", staked: "2.0000 SYS", liquid: "1.0000 SYS" }],
+        });
+        const team = (staked: string) => planWith("1.0000 SYS", {
+            createdByEosio: new Map([["teamaccount1", "eos-network:teamAccounts[0].name"]]),
+            stakes: new Map([["teamaccount1", { staked, path: "eos-network:teamAccounts[0].cpu" }]]),
+        });
+        assert.deepEqual(chainRefusals(chain, team("3.0000 SYS")), [], "1 more, 1 liquid");
+        const problems = chainRefusals(chain, team("3.0001 SYS"));
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.match(problems[0], /^eos-network:teamAccounts\[0\]\.cpu: teamaccount1 would stake 3\.0001 SYS, more than its 2\.0000 SYS staked plus 1\.0000 SYS liquid/);
+    });
+
+    it("do not suggest a creator where it would not help: a team account, or a configured creator missing from a resigned chain", () => {
+        const noCreator = resignedChain({ existingAccounts: ["eosio", "voteraaaaaaa", "voterbbbbbbb", ...PRODUCERS] });
+        const plan = planWith("1.0000 SYS", {
+            paths: new Map([...planWith("").paths, ["eosnetcreatr", "eos-network:creator.name"], ["teamaccount1", "eos-network:teamAccounts[0].name"]]),
+            createdByEosio: new Map([["teamaccount1", "eos-network:teamAccounts[0].name"]]),
+        });
+        const problems = chainRefusals(noCreator, plan);
+        assert.equal(problems.length, 2, problems.join("\n"));
+        assert.match(problems[0], /^eos-network:creator\.name: eosnetcreatr is not on the chain/);
+        assert.match(problems[1], /^eos-network:teamAccounts\[0\]\.name: teamaccount1 is not on the chain/);
+        for (const p of problems) {
+            assert.doesNotMatch(p, /configure eos-network:creator/);
+        }
     });
 
     it("without a creator, refuse new accounts after the resignation at their name field, and suggest a creator", () => {
