@@ -147,13 +147,13 @@ export async function signersSince(rpc: { get_info(): Promise<{ head_block_num: 
 }
 
 /** What preview says when it refuses the stack's config; fails the test when preview goes through. */
-export async function previewRefusal(stack: Stack, opts: { refresh?: boolean } = {}): Promise<string> {
+export async function previewRefusal(stack: Stack, opts: { refresh?: boolean } = {}, what = "the config"): Promise<string> {
     try {
         await stack.preview(opts);
     } catch (e) {
         return String((e as Error).message);
     }
-    return assert.fail("preview went through; it should have refused the config");
+    return assert.fail(`preview went through; it should have refused ${what}`);
 }
 
 /** An eosjs client of the test's own (not the provider's) that signs with `keys`: changes behind the stack's back. */

@@ -9,12 +9,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
+import { formatAsset, readAnyAsset } from "../../planning/assets";
 import { pollUntil } from "../../provider/poll";
 import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 const STANDBY = "producereeee";
 const CREATOR = "eosnetcreatr";
+/** The longest pause a missed producer slot makes: its 12 blocks (6 s), the next block's 0.5 s, and one block lost at the handoff. */
+const ONE_SLOT_PAUSE_MS = 6000 + 500 + 500;
 
 /** A wasm with one more custom section: the same contract, another code hash. */
 function withCustomSection(wasm: Buffer, payload: string): Buffer {
@@ -126,8 +129,10 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
     it("preview refuses growth the creator's balance on the chain cannot pay for, naming eos-network:creator.funds", async () => {
         // Behind the stack's back (eosjs, the creator's own key): the creator gives all but 5000 SYS away.
         const creator = outOfBand(rpc.endpoint, [(await stackKeys(t)).get(CREATOR)!]);
-        const liquid = Number((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0].split(" ")[0]);
-        const away = `${(liquid - 5000).toFixed(4)} SYS`;
+        const liquid = readAnyAsset((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0])!;
+        const keep = 5000_0000n;
+        assert.ok(liquid.units > keep, `${CREATOR} has more than 5000 SYS to give away (${formatAsset(liquid.units, liquid.symbol)})`);
+        const away = formatAsset(liquid.units - keep, liquid.symbol);
         await creator.act(CREATOR, "transfer", { from: CREATOR, to: "voteraaaaaaa", quantity: away, memo: "out of band" }, "eosio.token");
         await pollUntil(`${CREATOR}'s balance to show the transfer`, 30_000, 500,
             async () => (await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0] === "5000.0000 SYS");
@@ -174,15 +179,16 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
             const p = (await schedule(rpc)).producers.find((x) => x.name === "producercccc");
             return !!p && (await legacy(p.key)) === newKey;
         });
-        // Two rounds under the new key: 12 blocks per producer per round, none of producercccc's missed.
+        // Two rounds under the new key, read once irreversible: 12 blocks per producer per round; a
+        // block lost at each handoff is the chain's normal, more is producercccc not signing.
         const switched = (await rpc.get_info()).head_block_num;
-        const rounds = 2 * 12 * PRODUCERS.length;
-        await pollUntil(`two rounds after block ${switched}`, 120_000, 500, async () => (await rpc.get_info()).head_block_num >= switched + rounds);
+        const rounds = 2 * 12 * (await schedule(rpc)).producers.length;
+        await pollUntil(`LIB two rounds past block ${switched}`, 180_000, 500, async () => (await rpc.get_info()).last_irreversible_block_num >= switched + rounds);
         const after = await blocksBetween(rpc, switched, switched + rounds);
-        assert.ok((after.signed.get("producercccc") ?? 0) >= 24, `producercccc signed its 24 blocks of two rounds (${JSON.stringify([...after.signed])})`);
+        assert.ok((after.signed.get("producercccc") ?? 0) >= 22, `producercccc signed its blocks of two rounds (${JSON.stringify([...after.signed])})`);
         // Across the switch (its node restarted with both keys) production paused for at most one producer slot.
         const across = await blocksBetween(rpc, start, switched + rounds);
-        assert.ok(across.longestGapMs <= 6500, `the longest gap between blocks across the rotation was ${across.longestGapMs} ms`);
+        assert.ok(across.longestGapMs <= ONE_SLOT_PAUSE_MS, `the longest gap between blocks across the rotation was ${across.longestGapMs} ms`);
         progress(`rotation: longest gap ${across.longestGapMs} ms over blocks ${start}..${switched + rounds}; signed after the switch ${JSON.stringify([...after.signed])}\n`);
         await secondUpIsEmpty();
     });
@@ -199,9 +205,11 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         const row = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "producers", lower_bound: "producerdddd", limit: 1 })).rows[0];
         assert.equal(row.is_active, 0, "producerdddd is unregistered");
         assert.equal((await leftovers(t.stackLabel)).containers.includes(`eosnet-${t.name}-producerdddd`), false, "its node is gone");
-        // Production never paused for more than one producer slot (12 blocks, 6 s).
-        const { longestGapMs } = await blocksBetween(rpc, start, (await rpc.get_info()).head_block_num);
-        assert.ok(longestGapMs <= 6500, `the longest gap between blocks was ${longestGapMs} ms`);
+        // Production never paused for more than one producer slot; read once irreversible.
+        const end = (await rpc.get_info()).head_block_num;
+        await pollUntil(`LIB past block ${end}`, 180_000, 500, async () => (await rpc.get_info()).last_irreversible_block_num >= end);
+        const { longestGapMs } = await blocksBetween(rpc, start, end);
+        assert.ok(longestGapMs <= ONE_SLOT_PAUSE_MS, `the longest gap between blocks was ${longestGapMs} ms`);
         progress(`removal: longest gap ${longestGapMs} ms\n`);
         await secondUpIsEmpty();
     });

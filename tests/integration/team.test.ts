@@ -95,7 +95,7 @@ describe("team: a contract team's accounts, permissions, contract and setup acti
         ];
         for (const [label, team, expected] of bad) {
             await setTeam(team);
-            const message = await previewRefusal(t.stack);
+            const message = await previewRefusal(t.stack, {}, label);
             assert.ok(message.includes(expected), `${label}: the preview did not refuse with "${expected}"; it said:\n${message.slice(-2000)}`);
         }
         const state = await t.stack.exportStack();
