@@ -99,15 +99,53 @@ export function faketimeImage(): string {
     return tag;
 }
 
-/** Moves the clock of every node container of a stack (faketimeImage) to real time + `offset`, e.g. "+25h". */
+/**
+ * Moves the clock of every node container of a stack (faketimeImage) to real time + `offset`, e.g.
+ * "+25h". A node whose clock has not moved yet drops the others' blocks as "from the future" and
+ * then has to sync, so every node is frozen (docker pause), given the offset (docker cp), and let go
+ * together: each one reads the new offset on its first clock call after the pause. (Nodes still drop
+ * peers that look silent for a day by the new clock, and reconnect within a period.)
+ */
 export async function moveClocks(stackLabel: string, offset: string): Promise<string[]> {
-    const run = (args: string[]) => new Promise<string>((resolve, reject) =>
-        execFile("docker", args, (err, stdout, stderr) => err ? reject(new Error(`docker ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout)));
-    const names = (await run(["ps", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}}"])).split("\n").filter(Boolean);
+    const names = (await dockerCli(["ps", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}}"])).split("\n").filter(Boolean);
     assert.ok(names.length > 0, `no running container carries io.eos-network.stack=${stackLabel}`);
-    // All at once: a node that moves alone ignores the others' blocks as "from the future" until they follow.
-    await Promise.all(names.map((n) => run(["exec", n, "sh", "-c", 'echo "$1" > /etc/faketimerc', "sh", offset])));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-faketime-"));
+    fs.writeFileSync(path.join(dir, "faketimerc"), `${offset}\n`);
+    await dockerCli(["pause", ...names]);
+    const paused = Date.now();
+    try {
+        await Promise.all(names.map((n) => dockerCli(["cp", path.join(dir, "faketimerc"), `${n}:/etc/faketimerc`])));
+        // libfaketime rereads the file once its cached offset is FAKETIME_CACHE_DURATION (1 s) old: a
+        // shorter pause could let a node run a moment on the old offset.
+        const left = 1100 - (Date.now() - paused);
+        if (left > 0) {
+            await new Promise((r) => setTimeout(r, left));
+        }
+    } finally {
+        await dockerCli(["unpause", ...names]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
     return names;
+}
+
+/** What each node of a stack logged since `sinceMs` that says why it stopped following: for a failure's message. */
+export async function nodeTroubles(stackLabel: string, sinceMs: number): Promise<string> {
+    const names = (await dockerCli(["ps", "-a", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}} ({{.Status}})"])).split("\n").filter(Boolean);
+    const out: string[] = [];
+    for (const line of names) {
+        const name = line.split(" ")[0];
+        const logs = await dockerCli(["logs", "--since", String(Math.floor(sinceMs / 1000)), name], true);
+        const troubles = logs.split("\n").filter((l) => /error|warn|future|unlinkable|closing|fork/i.test(l));
+        out.push(`${line}: ${troubles.length} lines of trouble${troubles.length ? ", the last:\n  " + troubles.slice(-4).map((l) => l.slice(0, 220)).join("\n  ") : ""}`);
+    }
+    return out.join("\n");
+}
+
+/** The docker CLI (a tool that is not the project's code); `withStderr` for `docker logs`, which writes there. */
+function dockerCli(args: string[], withStderr = false): Promise<string> {
+    return new Promise<string>((resolve, reject) =>
+        execFile("docker", args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+            err ? reject(new Error(`docker ${args.join(" ")}: ${stderr || err.message}`)) : resolve(withStderr ? stdout + stderr : stdout)));
 }
 
 /** Docker objects of a stack, found by the label every object of the project carries. */

@@ -11,7 +11,7 @@ import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { formatAsset, readAnyAsset } from "../../planning/assets";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, nodeTroubles, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 const STANDBY = "producereeee";
@@ -221,13 +221,21 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         const dayAfter = Date.parse(`${registered.last_claim_time}Z`) + 24 * 3600 * 1000;
 
         // The chain's clock is its blocks' timestamps: every node of the stack moves 25 hours on at once.
+        const movedAt = Date.now();
         const moved = await moveClocks(t.stackLabel, "+25h");
         progress(`clocks of ${moved.join(", ")} moved 25 h on\n`);
-        const jump = await pollUntil("blocks stamped a day after produceraaaa's registration, and LIB past them", 180_000, 1000, async () => {
-            const info = await rpc.get_info();
-            return Date.parse(`${info.head_block_time}Z`) > dayAfter ? info.head_block_num : undefined;
-        });
-        await pollUntil(`LIB past block ${jump}`, 180_000, 1000, async () => (await rpc.get_info()).last_irreversible_block_num > jump);
+        let jump = 0;
+        try {
+            jump = await pollUntil("blocks stamped a day after produceraaaa's registration", 300_000, 1000, async () => {
+                const info = await rpc.get_info();
+                return Date.parse(`${info.head_block_time}Z`) > dayAfter ? info.head_block_num : undefined;
+            });
+            await pollUntil(`LIB past block ${jump}`, 300_000, 1000, async () => (await rpc.get_info()).last_irreversible_block_num > jump);
+        } catch (e) {
+            const info = await rpc.get_info().catch((err) => String(err));
+            throw new Error(`${(e as Error).message}\nthe boot node: ${JSON.stringify(info)}\n${await nodeTroubles(t.stackLabel, movedAt)}`);
+        }
+        progress(`blocks a day on at ${jump} (${Math.round((Date.now() - movedAt) / 1000)} s after the move), LIB past it\n`);
 
         const preview = await t.stack.preview({ refresh: true, diff: true });
         assert.match(preview.stdout, /eosnet-rewards-produceraaaa[\s\S]*?due/, "preview shows produceraaaa will claim");
