@@ -107,7 +107,7 @@ export function faketimeImage(): string {
  * peers that look silent for a day by the new clock, and reconnect within a period.)
  */
 export async function moveClocks(stackLabel: string, offset: string): Promise<string[]> {
-    const names = (await dockerCli(["ps", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}}"])).split("\n").filter(Boolean);
+    const names = (await stackContainers(stackLabel)).map((c) => c.name);
     assert.ok(names.length > 0, `no running container carries io.eos-network.stack=${stackLabel}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-faketime-"));
     fs.writeFileSync(path.join(dir, "faketimerc"), `${offset}\n`);
@@ -130,15 +130,22 @@ export async function moveClocks(stackLabel: string, offset: string): Promise<st
 
 /** What each node of a stack logged since `sinceMs` that says why it stopped following: for a failure's message. */
 export async function nodeTroubles(stackLabel: string, sinceMs: number): Promise<string> {
-    const names = (await dockerCli(["ps", "-a", "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}} ({{.Status}})"])).split("\n").filter(Boolean);
     const out: string[] = [];
-    for (const line of names) {
-        const name = line.split(" ")[0];
+    for (const { name, status } of await stackContainers(stackLabel, true)) {
         const logs = await dockerCli(["logs", "--since", String(Math.floor(sinceMs / 1000)), name], true);
         const troubles = logs.split("\n").filter((l) => /error|warn|future|unlinkable|closing|fork/i.test(l));
-        out.push(`${line}: ${troubles.length} lines of trouble${troubles.length ? ", the last:\n  " + troubles.slice(-4).map((l) => l.slice(0, 220)).join("\n  ") : ""}`);
+        out.push(`${name} (${status}): ${troubles.length} lines of trouble${troubles.length ? ", the last:\n  " + troubles.slice(-4).map((l) => l.slice(0, 220)).join("\n  ") : ""}`);
     }
     return out.join("\n");
+}
+
+/** A stack's containers by its label, as the docker CLI lists them: running ones, or all with `all`. */
+async function stackContainers(stackLabel: string, all = false): Promise<{ name: string; status: string }[]> {
+    const listed = await dockerCli(["ps", ...(all ? ["-a"] : []), "--filter", `label=io.eos-network.stack=${stackLabel}`, "--format", "{{.Names}}\t{{.Status}}"]);
+    return listed.split("\n").filter(Boolean).map((line) => {
+        const [name, status] = line.split("\t");
+        return { name, status };
+    });
 }
 
 /** The docker CLI (a tool that is not the project's code); `withStderr` for `docker logs`, which writes there. */

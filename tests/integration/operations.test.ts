@@ -184,12 +184,13 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         const switched = (await rpc.get_info()).head_block_num;
         const rounds = 2 * 12 * (await schedule(rpc)).producers.length;
         await pollUntil(`LIB two rounds past block ${switched}`, 180_000, 500, async () => (await rpc.get_info()).last_irreversible_block_num >= switched + rounds);
+        const before = await blocksBetween(rpc, start, switched);
         const after = await blocksBetween(rpc, switched, switched + rounds);
         assert.ok((after.signed.get("producercccc") ?? 0) >= 22, `producercccc signed its blocks of two rounds (${JSON.stringify([...after.signed])})`);
         // Across the switch (its node restarted with both keys) production paused for at most one producer slot.
-        const across = await blocksBetween(rpc, start, switched + rounds);
-        assert.ok(across.longestGapMs <= ONE_SLOT_PAUSE_MS, `the longest gap between blocks across the rotation was ${across.longestGapMs} ms`);
-        progress(`rotation: longest gap ${across.longestGapMs} ms over blocks ${start}..${switched + rounds}; signed after the switch ${JSON.stringify([...after.signed])}\n`);
+        const longestGapMs = Math.max(before.longestGapMs, after.longestGapMs);
+        assert.ok(longestGapMs <= ONE_SLOT_PAUSE_MS, `the longest gap between blocks across the rotation was ${longestGapMs} ms`);
+        progress(`rotation: longest gap ${longestGapMs} ms over blocks ${start}..${switched + rounds}; signed after the switch ${JSON.stringify([...after.signed])}\n`);
         await secondUpIsEmpty();
     });
 
