@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { formatAsset, readAsset } from "./planning/assets";
+import { formatAsset, readAsset } from "./rules/assets";
 import { MIN_ACTIVATED_STAKE } from "./planning/election";
 import { CREATOR_STAKE_PERCENT, electionOf, fundedAccounts } from "./planning/network";
 import { isPublicKey, legacyPublicKey, publicKeyOf } from "./keys/keys";

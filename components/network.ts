@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { publicKeyOf } from "../keys/keys";
-import { LABEL_MANAGED, LABEL_STACK } from "../provider/docker/engine";
+import { LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { CONTAINER_P2P_PORT, nodeObjectName } from "../planning/node";
 import { chainRefusals } from "../planning/refusals";

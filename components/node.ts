@@ -2,7 +2,7 @@
 // named after the chain id, so a new genesis is a new volume (and a new container): nodeos never
 // meets the data of another chain.
 import * as pulumi from "@pulumi/pulumi";
-import { LABEL_MANAGED, LABEL_STACK } from "../provider/docker/engine";
+import { LABEL_CHAIN, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
 import { nodeObjectName, NodeSettings } from "../planning/node";
 import { DockerVolume, NodeosContainer } from "../sdk/resources";
 
@@ -38,7 +38,7 @@ export class Node extends pulumi.ComponentResource {
         super("eosnet:index:Node", name, {}, opts);
         const objectName = nodeObjectName(args.prefix, args.role);
         const labels = pulumi.output(args.chainId).apply((chainId) => ({
-            [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, "io.eos-network.role": args.role, "io.eos-network.chain": chainId,
+            [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role, [LABEL_CHAIN]: chainId,
         }));
 
         const volume = new DockerVolume(`${name}-volume`, {
@@ -54,7 +54,7 @@ export class Node extends pulumi.ComponentResource {
             httpPort: args.httpPort,
             httpBindAddress: args.httpBindAddress,
             volume: volume.name,
-            labels: { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, "io.eos-network.role": args.role },
+            labels: { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role },
             genesis: args.genesis,
             settings: args.settings,
             signingKeys: args.signingKeys,

@@ -1,6 +1,6 @@
 // What the boot will create, computed from validated config without I/O (tests call it directly).
 import type { StackConfig } from "../config";
-import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "./assets";
+import { CoreSymbol, formatAsset, parseAsset, splitFunds } from "../rules/assets";
 import { generateDistribution } from "./distribution";
 import { ElectionResult, predictElection, Voter } from "./election";
 

@@ -1,6 +1,6 @@
 // What the running chain cannot carry out, decided from what it shows (no I/O): each problem
 // names the config field to change.
-import { formatAsset, readAnyAsset } from "./assets";
+import { formatAsset, readAnyAsset } from "../rules/assets";
 import { scheduleChangeProblem } from "./election";
 
 export interface ObservedChain {

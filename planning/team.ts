@@ -1,6 +1,6 @@
 // What the team's accounts get and where each is configured, from validated config (no I/O).
 import type { StackConfig } from "../config";
-import { formatAsset, parseAsset, splitFunds } from "./assets";
+import { formatAsset, parseAsset, splitFunds } from "../rules/assets";
 import { coreSymbol, FundedAccount } from "./network";
 
 /** Each team account's RAM/CPU/NET/liquid: its funds split by the stake rule, or as configured. */

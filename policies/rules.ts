@@ -2,7 +2,7 @@
 // (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { readAnyAsset } from "../planning/assets";
+import { readAnyAsset } from "../rules/assets";
 import { MIN_ACTIVATED_STAKE } from "../planning/election";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";

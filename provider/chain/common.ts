@@ -1,5 +1,5 @@
 // Small pieces the chain resource modules share.
-import { formatAsset, readAnyAsset } from "../../planning/assets";
+import { formatAsset, readAnyAsset } from "../../rules/assets";
 import type { Authorization } from "./client";
 
 /** `actor@active`, the authorization almost every action here uses. */

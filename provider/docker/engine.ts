@@ -9,11 +9,7 @@ import Docker from "dockerode";
 export const CLIENT_MAX_API = "1.47";
 export const CLIENT_MIN_API = "1.41";
 
-export const LABEL_MANAGED = "io.eos-network.managed";
-export const LABEL_STACK = "io.eos-network.stack";
-/** Set on every docker object this provider makes; objects of the earlier dynamic providers lack it. */
-export const LABEL_PROVIDER = "io.eos-network.provider";
-export const PROVIDER_LABEL_VALUE = "eosnet";
+export { LABEL_MANAGED, LABEL_PROVIDER, LABEL_STACK, PROVIDER_LABEL_VALUE } from "../../rules/labels";
 
 /** Per-request deadline of engine calls (stopping a container is given its own grace on top). */
 const ENGINE_TIMEOUT_MS = 60_000;

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { formatAsset, readAnyAsset } from "../../planning/assets";
+import { formatAsset, readAnyAsset } from "../../rules/assets";
 import { pollUntil } from "../../provider/poll";
 import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, nodeTroubles, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 

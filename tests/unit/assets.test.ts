@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { formatAsset, parseAsset, splitFunds } from "../../planning/assets";
+import { formatAsset, parseAsset, splitFunds } from "../../rules/assets";
 
 const SYS = { code: "SYS", precision: 4 };
 const rule = { ram: 1000n, minStake: 9000n, maxLiquid: 90000n }; // 0.1 RAM, 0.9 stake, 9 liquid

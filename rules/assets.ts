@@ -1,4 +1,4 @@
-// Asset arithmetic in integer units (no floating point): pure, no I/O.
+// Antelope asset arithmetic in integer units (no floating point): pure, no imports.
 
 export interface CoreSymbol {
     code: string;
