@@ -1,11 +1,11 @@
 #!/bin/sh
-# Compiles the eosnet provider plugin (provider/, with planning/ and keys/) into bin/provider.
+# Compiles the eosnet provider plugin (provider/, with planning/, keys/ and rules/) into bin/provider.
 # --if-stale: only when a source changed since the last build (a content hash, not mtimes).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 sources_hash() {
-  find provider planning keys -name '*.ts' -type f | LC_ALL=C sort | xargs cat tsconfig.json provider/tsconfig.json package-lock.json | sha256sum | cut -c1-64
+  find provider planning keys rules -name '*.ts' -type f | LC_ALL=C sort | xargs cat tsconfig.json provider/tsconfig.json package-lock.json | sha256sum | cut -c1-64
 }
 stamp=bin/provider/.sources.sha256
 want=$(sources_hash)
