@@ -1,6 +1,6 @@
 // The provider's own configuration: check (keys held before are kept) and diff (a new chain id is
 // a new chain, so everything on it is replaced).
-import { ProviderConfigSchema } from "./framework";
+import { ProviderConfigSchema } from "./config.schema";
 import { containsUnknown, secretValue, unwrapSecrets } from "./secrets";
 
 /** Check of the provider's own configuration; keys it held before are kept (see framework.ts). */

@@ -4,24 +4,9 @@
 import { z } from "zod";
 import type { ChainClient } from "./chain/client";
 import type { DockerEngine } from "./docker/engine";
+import type { ProviderConfig } from "./config.schema";
 
-/** What a program puts in the provider resource (`new eosnet.Provider(...)`). */
-export const ProviderConfigSchema = z
-    .object({
-        /** The chain API this provider reads and writes, e.g. http://127.0.0.1:8888. */
-        endpoint: z.string().url().optional(),
-        /** Other nodes of the same chain, used in turn when the endpoint does not answer (its node is down). */
-        fallbackEndpoints: z.array(z.string().url()).default([]),
-        /** The chain this provider may act on: every write first checks the node serves it. */
-        chainId: z.string().regex(/^[0-9a-f]{64}$/, "a chain id is 64 hex digits").optional(),
-        /** Private keys the provider signs with (a secret). Keys held before stay, to sign a rotation away from them. */
-        keys: z.array(z.string()).default([]),
-        /** Docker engine: unix:///path, tcp://host:port (TLS from DOCKER_CERT_PATH) or ssh://user@host; default DOCKER_HOST or the local socket. */
-        dockerHost: z.string().optional(),
-    })
-    .strict();
-
-export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+export type { ProviderConfig };
 
 export interface Progress {
     /** A status line that replaces the previous one (ephemeral) or stays in the log. */
@@ -86,6 +71,18 @@ export interface ResourceModule<I extends object, O extends I> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = ResourceModule<any, any>;
+
+/** One function (invoke): typed like a resource, so GetSchema lists it with its inputs and outputs. */
+export interface FunctionModule<I extends object, O extends object> {
+    token: string;
+    description: string;
+    inputs: z.ZodType<I, z.ZodTypeDef, unknown>;
+    outputs: z.ZodType<O, z.ZodTypeDef, unknown>;
+    invoke(ctx: Context, inputs: I): Promise<O>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = FunctionModule<any, any>;
 
 /** Property names of `keys` whose values differ between `a` and `b` (deep, key order ignored). */
 export function differingKeys<T extends object>(a: Partial<T>, b: Partial<T>, keys: (keyof T & string)[]): string[] {

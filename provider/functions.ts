@@ -1,84 +1,16 @@
-// Functions (invokes) of the eosnet package: what a program reads before it plans, through the
-// provider's own chain client, so refusals happen in preview with nothing changed.
-import type { ObservedChain } from "../planning/refusals";
+// Functions (invokes) of the eosnet package, dispatched by token like resources: inputs read
+// through the function's zod schema.
 import { Context } from "./framework";
-import { activeSchedule } from "./chain/schedule";
-import { controllerOf } from "./chain/resign";
-import { assetLike, assetUnits } from "./chain/common";
+import { FUNCTIONS } from "./registry";
+import { getChainState } from "./chain/chainState";
 
-export const GET_CHAIN_STATE = "eosnet:chain:getChainState";
-
-/** What getChainState returns: what the refusals read, and where the chain is. */
-export interface ChainState extends ObservedChain {
-    chainId: string;
-    headBlock: number;
-    lib: number;
-    /** Set when the endpoint serves another chain than the provider's. */
-    foreignChainId?: string;
-}
-
-const UNREACHABLE: ChainState = {
-    reachable: false, chainId: "", headBlock: 0, lib: 0, activeSchedule: [], eosioController: "", existingAccounts: [], accounts: [], tokenMaxSupply: "", tokenIssuer: "",
-};
-
-/** A node that does not answer (not started yet, or being replaced) is not a chain to plan against. */
-function isUnreachable(e: unknown): boolean {
-    return /cannot reach|no answer from/.test((e as Error)?.message ?? "");
-}
-
-async function chainState(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
-    try {
-        return await observeChain(ctx, accounts, coreSymbol);
-    } catch (e) {
-        if (isUnreachable(e)) {
-            return UNREACHABLE;
-        }
-        throw e;
-    }
-}
-
-async function observeChain(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
-    const chain = ctx.chain();
-    const info = await chain.getInfo();
-    if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
-        // Another network answers on this stack's port (this one is not booted, or was reset):
-        // nothing to plan against. Writes are refused by the client's own chain-id check.
-        return { ...UNREACHABLE, foreignChainId: info.chain_id };
-    }
-    const existing: string[] = [];
-    const funds: ChainState["accounts"] = [];
-    const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
-    for (const name of accounts) {
-        const a = await chain.getAccount(name);
-        if (a) {
-            existing.push(name);
-            const self = a.self_delegated_bandwidth;
-            funds.push({ name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" });
-        }
-    }
-    const stats = coreSymbol
-        ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
-        : {};
-    const token = (stats as Record<string, { max_supply: string; issuer: string }>)[coreSymbol];
-    return {
-        reachable: true,
-        chainId: info.chain_id,
-        headBlock: info.head_block_num,
-        lib: info.last_irreversible_block_num,
-        activeSchedule: (await activeSchedule(ctx)).producers,
-        eosioController: controllerOf(await chain.getAccount("eosio")),
-        existingAccounts: existing,
-        accounts: funds,
-        tokenMaxSupply: token?.max_supply ?? "",
-        tokenIssuer: token?.issuer ?? "",
-    };
-}
+export type { ChainState } from "./chain/chainState.schema";
+export const GET_CHAIN_STATE = getChainState.token;
 
 export async function invoke(ctx: Context, token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-    switch (token) {
-        case GET_CHAIN_STATE:
-            return { ...(await chainState(ctx, Array.isArray(inputs.accounts) ? inputs.accounts.map(String) : [], String(inputs.coreSymbol ?? ""))) };
-        default:
-            throw new Error(`eosnet has no function ${token}`);
+    const f = FUNCTIONS.get(token);
+    if (!f) {
+        throw new Error(`eosnet has no function ${token}`);
     }
+    return { ...(await f.invoke(ctx, f.inputs.parse(inputs))) };
 }

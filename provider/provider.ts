@@ -5,9 +5,10 @@ import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import { z } from "zod";
 import { ChainClient } from "./chain/client";
 import { connectDocker, DockerEngine } from "./docker/engine";
-import { AnyModule, Context, Diff, ProviderConfig, ProviderConfigSchema } from "./framework";
+import { AnyModule, Context, Diff } from "./framework";
+import { ProviderConfig, ProviderConfigSchema } from "./config.schema";
 import { EngineLog } from "./log";
-import { MODULES } from "./registry";
+import { FUNCTIONS, MODULES } from "./registry";
 import { packageSchema } from "./schema";
 import { containsUnknown, secretKeys, secretValue, unwrapSecrets } from "./secrets";
 import { invoke as invokeFunction } from "./functions";
@@ -83,7 +84,7 @@ export class EosnetProvider implements pulumiProvider.Provider {
     }
 
     async getSchema(): Promise<string> {
-        return JSON.stringify(packageSchema(PACKAGE, this.version, [...MODULES.values()]));
+        return JSON.stringify(packageSchema(PACKAGE, this.version, [...MODULES.values()], [...FUNCTIONS.values()]));
     }
 
     async check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumiProvider.CheckResult> {

@@ -1,5 +1,5 @@
-// Every resource type the eosnet provider serves, by type token.
-import { AnyModule } from "./framework";
+// Every resource type and function the eosnet provider serves, by type token.
+import { AnyFunction, AnyModule } from "./framework";
 import { network } from "./docker/network";
 import { volume } from "./docker/volume";
 import { nodeosContainer } from "./docker/nodeosContainer";
@@ -19,6 +19,7 @@ import { rewardsClaim } from "./chain/rewards";
 import { permission } from "./chain/permission";
 import { linkAuth } from "./chain/linkAuth";
 import { action } from "./chain/action";
+import { getChainState } from "./chain/chainState";
 
 const all: AnyModule[] = [
     network, volume, nodeosContainer, keyPair,
@@ -28,3 +29,5 @@ const all: AnyModule[] = [
 ];
 
 export const MODULES: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.token, m]));
+
+export const FUNCTIONS: ReadonlyMap<string, AnyFunction> = new Map([getChainState].map((f) => [f.token, f]));

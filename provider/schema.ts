@@ -1,7 +1,9 @@
 // The package schema the provider answers GetSchema with, derived from each module's zod types:
-// resources with their input and output properties, and the provider's own configuration.
+// resources with their input and output properties, functions with theirs, and the provider's own
+// configuration. Descriptions are the zod types' own (.describe()).
 import { z } from "zod";
-import { AnyModule, ProviderConfigSchema } from "./framework";
+import { AnyFunction, AnyModule } from "./framework";
+import { ProviderConfigSchema } from "./config.schema";
 
 interface PropertySpec {
     type?: string;
@@ -86,7 +88,7 @@ function asObject(t: z.ZodTypeAny): z.ZodObject<z.ZodRawShape> {
     return inner;
 }
 
-export function packageSchema(name: string, version: string, modules: AnyModule[]): object {
+export function packageSchema(name: string, version: string, modules: AnyModule[], fns: AnyFunction[] = []): object {
     const types: Record<string, object> = {};
     const resources: Record<string, object> = {};
     for (const m of modules) {
@@ -105,6 +107,14 @@ export function packageSchema(name: string, version: string, modules: AnyModule[
             requiredInputs: inputs.required,
         };
     }
+    const functions: Record<string, object> = {};
+    for (const f of fns) {
+        functions[f.token] = {
+            description: f.description,
+            inputs: objectOf(asObject(f.inputs), `${f.token}Inputs`, types),
+            outputs: objectOf(asObject(f.outputs), `${f.token}Outputs`, types),
+        };
+    }
     const config = objectOf(ProviderConfigSchema, `${name}:index:ProviderConfig`, types);
     config.properties.keys = { ...config.properties.keys, secret: true };
     return {
@@ -116,5 +126,6 @@ export function packageSchema(name: string, version: string, modules: AnyModule[
         provider: { description: "The eosnet provider: a chain endpoint, its chain id, signing keys and a docker engine.", inputProperties: config.properties },
         types,
         resources,
+        functions,
     };
 }

@@ -1,6 +1,6 @@
 // Typed program-side calls of the eosnet provider's functions.
 import * as pulumi from "@pulumi/pulumi";
-import type { ChainState } from "../provider/functions";
+import type { ChainState } from "../provider/chain/chainState.schema";
 
 export type { ChainState };
 

@@ -1,36 +1,42 @@
-// Typed program-side declarations of the eosnet provider's resources. Inputs and outputs are the
-// provider modules' own types, so the program and the provider cannot disagree on a field.
+// Typed program-side declarations of the eosnet provider's resources. Argument and output types,
+// and the output names registered at runtime, come from the provider modules' own zod schemas
+// (the *.schema.ts files, which load only zod), so the program and the provider cannot disagree.
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkInputs, NetworkOutputs } from "../provider/docker/network";
-import type { VolumeInputs, VolumeOutputs } from "../provider/docker/volume";
-import type { NodeosContainerInputs, NodeosContainerOutputs } from "../provider/docker/nodeosContainer";
-import type { KeyPairInputs, KeyPairOutputs } from "../provider/keys/keyPair";
-import type { ProtocolFeaturesInputs, ProtocolFeaturesOutputs } from "../provider/chain/features";
-import type { ContractInputs, ContractOutputs } from "../provider/chain/contract";
-import type { AccountInputs, AccountOutputs } from "../provider/chain/account";
-import type { TokenInputs, TokenOutputs } from "../provider/chain/token";
-import type { PrivilegeInputs, PrivilegeOutputs } from "../provider/chain/privilege";
-import type { SystemInitInputs, SystemInitOutputs } from "../provider/chain/systemInit";
-import type { ProducerRegistrationInputs, ProducerRegistrationOutputs } from "../provider/chain/producer";
-import type { ProxyRegistrationInputs, ProxyRegistrationOutputs } from "../provider/chain/proxy";
-import type { VoteInputs, VoteOutputs } from "../provider/chain/vote";
-import type { ProducerScheduleInputs, ProducerScheduleOutputs } from "../provider/chain/schedule";
-import type { ResignationInputs, ResignationOutputs } from "../provider/chain/resign";
-import type { RewardsClaimInputs, RewardsClaimOutputs } from "../provider/chain/rewards";
-import type { PermissionInputs, PermissionOutputs } from "../provider/chain/permission";
-import type { LinkAuthInputs, LinkAuthOutputs } from "../provider/chain/linkAuth";
-import type { ActionInputs, ActionOutputs } from "../provider/chain/action";
-import type { ProviderConfig } from "../provider/framework";
+import { z } from "zod";
+import { NetworkInputs, NetworkOutputs } from "../provider/docker/network.schema";
+import { VolumeInputs, VolumeOutputs } from "../provider/docker/volume.schema";
+import { NodeosContainerInputs, NodeosContainerOutputs } from "../provider/docker/nodeosContainer.schema";
+import { KEY_PAIR_SECRETS, KeyPairInputs, KeyPairOutputs } from "../provider/keys/keyPair.schema";
+import { ProtocolFeaturesInputs, ProtocolFeaturesOutputs } from "../provider/chain/features.schema";
+import { ContractInputs, ContractOutputs } from "../provider/chain/contract.schema";
+import { AccountInputs, AccountOutputs } from "../provider/chain/account.schema";
+import { TokenInputs, TokenOutputs } from "../provider/chain/token.schema";
+import { PrivilegeInputs, PrivilegeOutputs } from "../provider/chain/privilege.schema";
+import { SystemInitInputs, SystemInitOutputs } from "../provider/chain/systemInit.schema";
+import { ProducerRegistrationInputs, ProducerRegistrationOutputs } from "../provider/chain/producer.schema";
+import { ProxyRegistrationInputs, ProxyRegistrationOutputs } from "../provider/chain/proxy.schema";
+import { VoteInputs, VoteOutputs } from "../provider/chain/vote.schema";
+import { ProducerScheduleInputs, ProducerScheduleOutputs } from "../provider/chain/schedule.schema";
+import { ResignationInputs, ResignationOutputs } from "../provider/chain/resign.schema";
+import { RewardsClaimInputs, RewardsClaimOutputs } from "../provider/chain/rewards.schema";
+import { PermissionInputs, PermissionOutputs } from "../provider/chain/permission.schema";
+import { LinkAuthInputs, LinkAuthOutputs } from "../provider/chain/linkAuth.schema";
+import { ActionInputs, ActionOutputs } from "../provider/chain/action.schema";
+import { ProviderConfigSchema } from "../provider/config.schema";
 import { TYPES } from "./types";
 
 export { TYPES };
 
-/** Each field may be an Input (and each element of a list); fields with defaults in the provider are optional. */
-export type Args<T> = { [K in keyof T]: T[K] extends (infer E)[] ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<T[K]> };
+/** A field may be an Input, and so may each element of a list. */
+type Arg<V> = [V] extends [readonly (infer E)[]] ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
+/** Arguments of a type with `T` as its zod input: optional where the schema has a default or is optional. */
+export type Args<T> = { [K in keyof T]: Arg<Exclude<T[K], undefined>> };
+/** The program-side arguments of a zod input schema (z.input: defaults make a field optional). */
+export type ArgsOf<S extends z.ZodTypeAny> = Args<z.input<S>>;
 type Outputs<O> = { readonly [K in keyof O]: pulumi.Output<O[K]> };
 
 /** Every output name is registered so its value comes back from the provider. */
-function registerProps<I extends object>(args: I, outputNames: string[]): pulumi.Inputs {
+function registerProps(args: object, outputNames: string[]): pulumi.Inputs {
     const props: Record<string, unknown> = { ...(args as Record<string, unknown>) };
     for (const n of outputNames) {
         if (!(n in props)) {
@@ -40,58 +46,53 @@ function registerProps<I extends object>(args: I, outputNames: string[]): pulumi
     return props as pulumi.Inputs;
 }
 
-/** Makes a resource class for `token`; `outputNames` are the fields the provider adds. */
-function resourceClass<I extends object, O extends I>(token: string, outputNames: (keyof O & string)[], secretOutputs: string[] = []) {
+/** Makes a resource class for `token` from its module's schemas; the outputs' names are registered. */
+function resourceClass<I extends z.ZodTypeAny, O extends z.AnyZodObject>(token: string, _inputs: I, outputs: O, secretOutputs: string[] = []) {
+    const outputNames = Object.keys(outputs.shape);
     return class extends pulumi.CustomResource {
-        constructor(name: string, args: Partial<Args<I>>, opts?: pulumi.CustomResourceOptions) {
+        constructor(name: string, args: ArgsOf<I>, opts?: pulumi.CustomResourceOptions) {
             super(token, name, registerProps(args, outputNames), { ...opts, additionalSecretOutputs: [...secretOutputs, ...(opts?.additionalSecretOutputs ?? [])] });
         }
-    } as unknown as new (name: string, args: Partial<Args<I>>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & Outputs<O>;
+    } as unknown as new (name: string, args: ArgsOf<I>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & Outputs<z.output<O>>;
 }
 
-
-const ALL_OUT = <O>(names: (keyof O & string)[]) => names;
-
-export const DockerNetwork = resourceClass<NetworkInputs, NetworkOutputs>(TYPES.network, ALL_OUT<NetworkOutputs>(["name", "labels", "networkId"]));
+export const DockerNetwork = resourceClass(TYPES.network, NetworkInputs, NetworkOutputs);
 export type DockerNetwork = InstanceType<typeof DockerNetwork>;
-export const DockerVolume = resourceClass<VolumeInputs, VolumeOutputs>(TYPES.volume, ["name", "labels"]);
+export const DockerVolume = resourceClass(TYPES.volume, VolumeInputs, VolumeOutputs);
 export type DockerVolume = InstanceType<typeof DockerVolume>;
-export const NodeosContainer = resourceClass<NodeosContainerInputs, NodeosContainerOutputs>(TYPES.nodeosContainer,
-    ["name", "image", "containerId", "imageId", "running", "restartPolicy", "httpEndpoint", "configDigest"]);
+export const NodeosContainer = resourceClass(TYPES.nodeosContainer, NodeosContainerInputs, NodeosContainerOutputs);
 export type NodeosContainer = InstanceType<typeof NodeosContainer>;
-export const KeyPair = resourceClass<KeyPairInputs, KeyPairOutputs>(TYPES.keyPair, ["publicKey", "privateKey"], ["privateKey"]);
+export const KeyPair = resourceClass(TYPES.keyPair, KeyPairInputs, KeyPairOutputs, KEY_PAIR_SECRETS);
 export type KeyPair = InstanceType<typeof KeyPair>;
-export const ProtocolFeatures = resourceClass<ProtocolFeaturesInputs, ProtocolFeaturesOutputs>(TYPES.protocolFeatures, ["activated", "missing"]);
+export const ProtocolFeatures = resourceClass(TYPES.protocolFeatures, ProtocolFeaturesInputs, ProtocolFeaturesOutputs);
 export type ProtocolFeatures = InstanceType<typeof ProtocolFeatures>;
-export const Contract = resourceClass<ContractInputs, ContractOutputs>(TYPES.contract, ["codeHash", "abiHash"]);
+export const Contract = resourceClass(TYPES.contract, ContractInputs, ContractOutputs);
 export type Contract = InstanceType<typeof Contract>;
-export const Account = resourceClass<AccountInputs, AccountOutputs>(TYPES.account, ["name", "ramBytes", "balance", "ownerKey", "activeKey", "cpu", "net"]);
+export const Account = resourceClass(TYPES.account, AccountInputs, AccountOutputs);
 export type Account = InstanceType<typeof Account>;
-export const Token = resourceClass<TokenInputs, TokenOutputs>(TYPES.token, ["supply", "maxSupply", "issuer"]);
+export const Token = resourceClass(TYPES.token, TokenInputs, TokenOutputs);
 export type Token = InstanceType<typeof Token>;
-export const Privilege = resourceClass<PrivilegeInputs, PrivilegeOutputs>(TYPES.privilege, ["privileged"]);
+export const Privilege = resourceClass(TYPES.privilege, PrivilegeInputs, PrivilegeOutputs);
 export type Privilege = InstanceType<typeof Privilege>;
-export const SystemInit = resourceClass<SystemInitInputs, SystemInitOutputs>(TYPES.systemInit, ["initialized"]);
+export const SystemInit = resourceClass(TYPES.systemInit, SystemInitInputs, SystemInitOutputs);
 export type SystemInit = InstanceType<typeof SystemInit>;
-export const ProducerRegistration = resourceClass<ProducerRegistrationInputs, ProducerRegistrationOutputs>(TYPES.producerRegistration,
-    ["isActive", "unpaidBlocks", "lastClaimTime", "producerKey"]);
+export const ProducerRegistration = resourceClass(TYPES.producerRegistration, ProducerRegistrationInputs, ProducerRegistrationOutputs);
 export type ProducerRegistration = InstanceType<typeof ProducerRegistration>;
-export const ProxyRegistration = resourceClass<ProxyRegistrationInputs, ProxyRegistrationOutputs>(TYPES.proxyRegistration, ["isProxy"]);
+export const ProxyRegistration = resourceClass(TYPES.proxyRegistration, ProxyRegistrationInputs, ProxyRegistrationOutputs);
 export type ProxyRegistration = InstanceType<typeof ProxyRegistration>;
-export const Vote = resourceClass<VoteInputs, VoteOutputs>(TYPES.vote, ["producers", "proxy"]);
+export const Vote = resourceClass(TYPES.vote, VoteInputs, VoteOutputs);
 export type Vote = InstanceType<typeof Vote>;
-export const ProducerSchedule = resourceClass<ProducerScheduleInputs, ProducerScheduleOutputs>(TYPES.producerSchedule, ["activeProducers", "version", "lib", "headBlock"]);
+export const ProducerSchedule = resourceClass(TYPES.producerSchedule, ProducerScheduleInputs, ProducerScheduleOutputs);
 export type ProducerSchedule = InstanceType<typeof ProducerSchedule>;
-export const Resignation = resourceClass<ResignationInputs, ResignationOutputs>(TYPES.resignation, ["accounts"]);
+export const Resignation = resourceClass(TYPES.resignation, ResignationInputs, ResignationOutputs);
 export type Resignation = InstanceType<typeof Resignation>;
-export const Permission = resourceClass<PermissionInputs, PermissionOutputs>(TYPES.permission, ["parent", "threshold", "keys", "accounts", "waits"]);
+export const Permission = resourceClass(TYPES.permission, PermissionInputs, PermissionOutputs);
 export type Permission = InstanceType<typeof Permission>;
-export const LinkAuth = resourceClass<LinkAuthInputs, LinkAuthOutputs>(TYPES.linkAuth, ["requirement"]);
+export const LinkAuth = resourceClass(TYPES.linkAuth, LinkAuthInputs, LinkAuthOutputs);
 export type LinkAuth = InstanceType<typeof LinkAuth>;
-export const Action = resourceClass<ActionInputs, ActionOutputs>(TYPES.action, ["digest", "transactionId", "blockNum"]);
+export const Action = resourceClass(TYPES.action, ActionInputs, ActionOutputs);
 export type Action = InstanceType<typeof Action>;
-
-export const RewardsClaim = resourceClass<RewardsClaimInputs, RewardsClaimOutputs>(TYPES.rewardsClaim, ["unpaidBlocks", "lastClaimTime", "due"]);
+export const RewardsClaim = resourceClass(TYPES.rewardsClaim, RewardsClaimInputs, RewardsClaimOutputs);
 export type RewardsClaim = InstanceType<typeof RewardsClaim>;
 
 /**
@@ -99,7 +100,7 @@ export type RewardsClaim = InstanceType<typeof RewardsClaim>;
  * and the docker engine its nodes run on.
  */
 export class Provider extends pulumi.ProviderResource {
-    constructor(name: string, args: Partial<Args<ProviderConfig>>, opts?: pulumi.ResourceOptions) {
+    constructor(name: string, args: ArgsOf<typeof ProviderConfigSchema>, opts?: pulumi.ResourceOptions) {
         super("eosnet", name, { ...args, keys: args.keys === undefined ? undefined : pulumi.secret(args.keys) }, opts);
     }
 }

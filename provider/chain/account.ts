@@ -3,41 +3,10 @@
 // + transfer in one transaction). read shows keys and self-staked CPU/NET as the chain has them;
 // update changes keys (updateauth, signed with the account's current owner key) and stake
 // (delegatebw/undelegatebw from the account's own balance).
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { AccountView, Action, legacyKey, singleKey } from "./client";
 import { active, assetLike, assetUnits } from "./common";
-
-const asset = z.string().regex(/^(\d+(\.\d+)? [A-Z]{1,7})?$/, 'an asset like "1.0000 SYS", or "" for none');
-
-export const AccountInputs = z.object({
-    name: z.string().regex(/^[a-z1-5.]{1,12}$/, "an account name"),
-    ownerKey: z.string(),
-    activeKey: z.string(),
-    /** Who creates it (and funds stake increases while it can sign); an existing account keeps its creator. */
-    creator: z.string().default("eosio"),
-    /** Tokens of RAM the creator buys for it at creation ("" before the system contract). */
-    ram: asset.default(""),
-    /** Stake (self-delegated once created): CPU and NET. "" for none. */
-    cpu: asset.default(""),
-    net: asset.default(""),
-    /** Liquid tokens the creator transfers at creation. */
-    liquid: asset.default(""),
-    /**
-     * Whether keys are converged to ownerKey/activeKey after creation. False for accounts whose
-     * authority another resource takes over (the system accounts, handed to eosio at resignation).
-     */
-    manageKeys: z.boolean().default(true),
-});
-export type AccountInputs = z.infer<typeof AccountInputs>;
-
-export const AccountOutputs = AccountInputs.extend({
-    /** RAM quota in bytes, as the chain shows it (reported; RAM price moves, so not converged). */
-    ramBytes: z.number().int(),
-    /** Liquid core balance as the chain shows it (reported; transfers are not desired state). */
-    balance: z.string(),
-});
-export type AccountOutputs = z.infer<typeof AccountOutputs>;
+import { AccountInputs, AccountOutputs } from "./account.schema";
 
 function auth(key: string) {
     return { threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] };

@@ -3,31 +3,9 @@
 // another contract or action name is another action (a replacement). The chain keeps no record a
 // node can be asked about, so read keeps the state, and delete undoes nothing.
 import * as crypto from "crypto";
-import { z } from "zod";
 import { Context, differingKeys, ResourceModule, stable } from "../framework";
-import { TransactionError } from "./client";
-
-const name = z.string().regex(/^[a-z1-5.]{1,12}$/, "an Antelope name");
-
-export const ActionInputs = z.object({
-    /** The contract account. */
-    account: name,
-    /** The action's name. */
-    name,
-    authorization: z.array(z.object({ actor: name, permission: name })).min(1),
-    /** The action's arguments as JSON (serialized with the contract's ABI on the chain). */
-    data: z.record(z.unknown()).default({}),
-    /** Where the action is declared (e.g. eos-network:teamAccounts[0].actions[1]), for messages; not desired state. */
-    label: z.string().default(""),
-});
-export type ActionInputs = z.infer<typeof ActionInputs>;
-export const ActionOutputs = ActionInputs.extend({
-    /** sha256 of what ran: contract, action, authorization and data. */
-    digest: z.string(),
-    transactionId: z.string(),
-    blockNum: z.number().int(),
-});
-export type ActionOutputs = z.infer<typeof ActionOutputs>;
+import { EosnetError, TransactionError } from "../errors";
+import { ActionInputs, ActionOutputs } from "./action.schema";
 
 export function actionDigest(i: Pick<ActionInputs, "account" | "name" | "authorization" | "data">): string {
     return crypto.createHash("sha256").update(stable({ account: i.account, name: i.name, authorization: i.authorization, data: i.data })).digest("hex");
@@ -50,7 +28,7 @@ async function run(ctx: Context, i: ActionInputs): Promise<ActionOutputs> {
         return { ...i, digest: actionDigest(i), transactionId: included.transactionId, blockNum: included.blockNum };
     } catch (e) {
         const message = e instanceof TransactionError ? e.chainMessage : (e as Error).message;
-        throw new Error(`${where(i)}${i.account}::${i.name} failed: ${message}`);
+        throw new EosnetError(`${where(i)}${i.account}::${i.name} failed: ${message}`, { cause: e });
     }
 }
 

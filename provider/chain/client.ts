@@ -4,6 +4,7 @@
 import * as crypto from "crypto";
 import { Api, JsonRpc } from "eosjs";
 import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
+import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
 
 export interface Authorization {
@@ -78,10 +79,10 @@ export async function fetchWithDeadline(url: string, init: RequestInit, timeoutM
     } catch (e) {
         const err = e as Error & { cause?: { code?: string; message?: string } };
         if (err.name === "TimeoutError" || err.name === "AbortError") {
-            throw new Error(`no answer from ${url} within ${timeoutMs / 1000}s`);
+            throw new NodeUnreachable(url, true, `no answer from ${url} within ${timeoutMs / 1000}s`, { cause: e });
         }
         const why = err.cause?.code ?? err.cause?.message ?? err.message;
-        throw new Error(`cannot reach ${url}: ${why}`);
+        throw new NodeUnreachable(url, false, `cannot reach ${url}: ${why}`, { cause: e });
     }
 }
 
@@ -99,11 +100,6 @@ export function rawAbi(abiJson: string): { raw: Buffer; hash: string } {
     abiSerializer ??= new Api({ rpc: {} as never, signatureProvider: {} as never, textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
     const raw = Buffer.from(abiSerializer.jsonToRawAbi(abi));
     return { raw, hash: crypto.createHash("sha256").update(raw).digest("hex") };
-}
-
-/** Whether an error means the node did not answer at all (so another node may). */
-function unreachable(e: unknown): boolean {
-    return /^(cannot reach|no answer from) /.test((e as Error)?.message ?? "");
 }
 
 export class ChainClient {
@@ -166,7 +162,8 @@ export class ChainClient {
                 }
                 return res;
             } catch (e) {
-                if (!unreachable(e)) {
+                // Only a node that did not answer at all is passed over: another node may.
+                if (!(e instanceof NodeUnreachable)) {
                     throw e;
                 }
                 last = e;
@@ -336,7 +333,7 @@ export class ChainClient {
                     continue;
                 }
                 const names = [...new Set(actions.map((a) => `${a.account}::${a.name}`))].join(", ");
-                throw new TransactionError(`transaction [${names}] failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${why}`, why);
+                throw new TransactionError(`transaction [${names}] failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${why}`, why, { cause: e });
             }
         }
     }
@@ -444,18 +441,6 @@ interface Batch {
     actions: Action[];
     resolve: (i: Included) => void;
     reject: (e: unknown) => void;
-}
-
-export class ChainApiError extends Error {
-    constructor(readonly status: number, readonly path: string, message: string) {
-        super(message);
-    }
-}
-
-export class TransactionError extends Error {
-    constructor(message: string, readonly chainMessage: string) {
-        super(message);
-    }
 }
 
 export interface PermissionLevelWeight {

@@ -2,39 +2,14 @@
 // hashes the files, so a changed file shows in preview as an update with both hashes.
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { Action, rawAbi } from "./client";
 import { planGovernedChange, proposeApproveExec, signsDirectly } from "./msig";
 import { pollUntil } from "../poll";
+import { NodeUnreachable } from "../errors";
+import { ContractInputs, ContractOutputs } from "./contract.schema";
 
 const ZERO_HASH = "0".repeat(64);
-
-export const ContractInputs = z.object({
-    account: z.string().min(1),
-    wasmPath: z.string().min(1),
-    abiPath: z.string().min(1),
-    /** sha256 of the wasm file (set by check); the chain's get_code_hash. */
-    codeHash: z.string().default(""),
-    /** sha256 of the ABI in setabi's binary form (set by check); the chain's get_raw_abi hash. */
-    abiHash: z.string().default(""),
-    /**
-     * A boot step that a later contract on the same account replaces (eosio.bios before
-     * eosio.system): done once the account has any code, and never set again.
-     */
-    bootstrapOnly: z.boolean().default(false),
-    /**
-     * For an account only eosio.prods controls (eosio and eosio.* after the resignation): the
-     * producer that proposes the upgrade, and the account that pays the proposal's RAM.
-     */
-    proposer: z.string().default(""),
-    ramPayer: z.string().default(""),
-    /** How the code is set, as check found it: directly, or through an eosio.msig proposal (shown in preview). */
-    deployVia: z.string().default(""),
-});
-export type ContractInputs = z.infer<typeof ContractInputs>;
-export const ContractOutputs = ContractInputs.extend({});
-export type ContractOutputs = z.infer<typeof ContractOutputs>;
 
 function fileProblem(path: string): string | undefined {
     if (!fs.existsSync(path)) {
@@ -68,7 +43,7 @@ async function expectedVia(ctx: Context, i: ContractInputs): Promise<string | un
             return `setcode/setabi signed by ${i.account}`;
         }
     } catch (e) {
-        if (/cannot reach|no answer/.test((e as Error).message)) {
+        if (e instanceof NodeUnreachable) {
             return undefined;
         }
         throw e;

@@ -1,26 +1,11 @@
 // eosnet:chain:ProtocolFeatures: PREACTIVATE_FEATURE through the producer API ("preactivate"), or
 // every other feature the node supports in dependency order ("activate", after eosio.bios).
 // Features cannot be deactivated: read reports which planned ones are active, update activates the rest.
-import { z } from "zod";
 import { planFeatureActivation, PlannedFeature, SupportedFeature } from "../../planning/features";
 import { Context, ResourceModule } from "../framework";
 import { pollUntil } from "../poll";
 import { active } from "./common";
-
-export const ProtocolFeaturesInputs = z.object({
-    phase: z.enum(["preactivate", "activate"]),
-    /** Codenames to leave out. */
-    exclude: z.array(z.string()).default([]),
-});
-export type ProtocolFeaturesInputs = z.infer<typeof ProtocolFeaturesInputs>;
-
-export const ProtocolFeaturesOutputs = ProtocolFeaturesInputs.extend({
-    /** Planned features active on the chain (codenames). */
-    activated: z.array(z.string()),
-    /** Planned features not active (yet). */
-    missing: z.array(z.string()),
-});
-export type ProtocolFeaturesOutputs = z.infer<typeof ProtocolFeaturesOutputs>;
+import { ProtocolFeaturesInputs, ProtocolFeaturesOutputs } from "./features.schema";
 
 async function activeDigests(ctx: Context): Promise<Set<string>> {
     const seen = new Set<string>();

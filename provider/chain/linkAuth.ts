@@ -1,24 +1,9 @@
 // eosnet:chain:LinkAuth: an action of a contract (or all of its actions) linked to a permission of
 // an account (linkauth), so that permission suffices to authorize it. read finds the link in the
 // account's linked_actions (get_account); delete is unlinkauth.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { AccountView } from "./client";
-
-const name = z.string().regex(/^[a-z1-5.]{1,12}$/, "an Antelope name");
-
-export const LinkAuthInputs = z.object({
-    account: name,
-    /** The contract whose action is linked. */
-    code: name,
-    /** The action; "" links every action of the contract. */
-    type: z.union([name, z.literal("")]).default(""),
-    /** The account's permission the action is linked to. */
-    requirement: name,
-});
-export type LinkAuthInputs = z.infer<typeof LinkAuthInputs>;
-export const LinkAuthOutputs = LinkAuthInputs.extend({});
-export type LinkAuthOutputs = z.infer<typeof LinkAuthOutputs>;
+import { LinkAuthInputs, LinkAuthOutputs } from "./linkAuth.schema";
 
 /** The permission `account` links code::type to, as get_account shows it, or undefined for none. */
 export function linkedRequirement(a: AccountView | undefined, code: string, type: string): string | undefined {

@@ -2,6 +2,7 @@
 // eosio.msig proposal by one producer, approved by 2/3+1 of the active schedule with the keys the
 // provider holds, then executed. Used for contract upgrades after eosio's resignation.
 import * as crypto from "crypto";
+import { quorum } from "../../rules/schedule";
 import { Context } from "../framework";
 import { pollUntil } from "../poll";
 import { Action } from "./client";
@@ -60,7 +61,7 @@ export async function planGovernedChange(ctx: Context, preferred: string, ramPay
             signable.push(p);
         }
     }
-    const needed = Math.floor((2 * schedule.length) / 3) + 1;
+    const needed = quorum(schedule.length);
     if (signable.length < needed) {
         throw new Error(`eosio.prods needs ${needed} of the ${schedule.length} scheduled producers to approve, and the provider holds the keys of ${signable.length} ` +
             `(${signable.join(", ") || "none"}); give it the others' keys (eos-network:keys)`);

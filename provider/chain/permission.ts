@@ -1,25 +1,9 @@
 // eosnet:chain:Permission: a permission of an account other than owner/active (updateauth), with a
 // threshold, weighted keys and weighted account permissions. read shows the authority the chain
 // has, so a permission changed or deleted with another client is drift; delete is deleteauth.
-import { z } from "zod";
 import { Context, differingKeys, ResourceModule } from "../framework";
 import { AccountView, Authority, legacyKey } from "./client";
-
-const name = z.string().regex(/^[a-z1-5.]{1,12}$/, "an Antelope name");
-
-export const PermissionInputs = z.object({
-    account: name,
-    permission: name.refine((p) => p !== "owner" && p !== "active", "owner and active belong to the account itself (eosnet:chain:Account)"),
-    /** The parent permission; the chain cannot move a permission to another parent. */
-    parent: name.default("active"),
-    threshold: z.number().int().min(1),
-    keys: z.array(z.object({ key: z.string().min(1), weight: z.number().int().min(1).max(65535) })).default([]),
-    accounts: z.array(z.object({ actor: name, permission: name, weight: z.number().int().min(1).max(65535) })).default([]),
-    waits: z.array(z.object({ waitSec: z.number().int().min(1), weight: z.number().int().min(1).max(65535) })).default([]),
-});
-export type PermissionInputs = z.infer<typeof PermissionInputs>;
-export const PermissionOutputs = PermissionInputs.extend({});
-export type PermissionOutputs = z.infer<typeof PermissionOutputs>;
+import { PermissionInputs, PermissionOutputs } from "./permission.schema";
 
 /** A key's binary form (type, then data), the order the chain requires keys in. */
 function keyBytes(key: string): number[] {

@@ -1,15 +1,7 @@
 // eosnet:chain:Privilege: setpriv on a system account (eosio.msig), signed by eosio.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active } from "./common";
-
-export const PrivilegeInputs = z.object({
-    account: z.string(),
-    privileged: z.boolean().default(true),
-});
-export type PrivilegeInputs = z.infer<typeof PrivilegeInputs>;
-export const PrivilegeOutputs = PrivilegeInputs.extend({});
-export type PrivilegeOutputs = z.infer<typeof PrivilegeOutputs>;
+import { PrivilegeInputs, PrivilegeOutputs } from "./privilege.schema";
 
 async function setpriv(ctx: Context, i: PrivilegeInputs): Promise<PrivilegeOutputs> {
     const chain = ctx.chain();

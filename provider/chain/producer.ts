@@ -1,25 +1,9 @@
 // eosnet:chain:ProducerRegistration: regproducer with key, url and location; read shows the
 // producers table row (an unregprod leaves it inactive), delete unregisters.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { legacyKey } from "./client";
 import { active } from "./common";
-
-export const ProducerRegistrationInputs = z.object({
-    producer: z.string(),
-    producerKey: z.string(),
-    url: z.string().default(""),
-    location: z.number().int().min(0).max(65535).default(0),
-});
-export type ProducerRegistrationInputs = z.infer<typeof ProducerRegistrationInputs>;
-export const ProducerRegistrationOutputs = ProducerRegistrationInputs.extend({
-    isActive: z.boolean(),
-    /** Blocks produced and not yet paid (the producers table's unpaid_blocks). */
-    unpaidBlocks: z.number().int().default(0),
-    /** When rewards were last claimed (ISO time; 1970 when never). */
-    lastClaimTime: z.string().default(""),
-});
-export type ProducerRegistrationOutputs = z.infer<typeof ProducerRegistrationOutputs>;
+import { ProducerRegistrationInputs, ProducerRegistrationOutputs } from "./producer.schema";
 
 interface ProducerRow {
     owner: string;

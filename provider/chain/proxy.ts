@@ -1,17 +1,8 @@
 // eosnet:chain:ProxyRegistration: an account registered as a voting proxy (regproxy).
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active } from "./common";
 import { voterRow } from "./voting";
-
-export const ProxyRegistrationInputs = z.object({
-    proxy: z.string(),
-});
-export type ProxyRegistrationInputs = z.infer<typeof ProxyRegistrationInputs>;
-export const ProxyRegistrationOutputs = ProxyRegistrationInputs.extend({
-    isProxy: z.boolean(),
-});
-export type ProxyRegistrationOutputs = z.infer<typeof ProxyRegistrationOutputs>;
+import { ProxyRegistrationInputs, ProxyRegistrationOutputs } from "./proxy.schema";
 
 async function setProxy(ctx: Context, proxy: string, isProxy: boolean): Promise<void> {
     const row = await voterRow(ctx, proxy);

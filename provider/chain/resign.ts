@@ -1,16 +1,8 @@
 // eosnet:chain:Resignation: eosio hands owner/active to eosio.prods and the system accounts to
 // eosio (the reference boot's convention). read shows who controls each account.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { Action, AccountView } from "./client";
-
-const Handover = z.object({ account: z.string(), controller: z.string() });
-export const ResignationInputs = z.object({
-    accounts: z.array(Handover).min(1),
-});
-export type ResignationInputs = z.infer<typeof ResignationInputs>;
-export const ResignationOutputs = ResignationInputs.extend({});
-export type ResignationOutputs = z.infer<typeof ResignationOutputs>;
+import { ResignationInputs, ResignationOutputs } from "./resign.schema";
 
 /** The account whose active permission alone controls both owner and active, or "" for anything else. */
 export function controllerOf(a: AccountView | undefined): string {

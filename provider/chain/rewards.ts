@@ -1,25 +1,11 @@
 // eosnet:chain:RewardsClaim: a producer's rewards claimed (claimrewards) whenever the last claim
 // is more than a day old, eosio.system's own limit. read shows the producer's unpaid blocks and
 // last claim; a claim that is due (planning/rewards.ts) is an update, so preview shows who will claim.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active } from "./common";
 import { producerRow } from "./producer";
 import { claimDue } from "../../planning/rewards";
-
-export const RewardsClaimInputs = z.object({
-    producer: z.string(),
-});
-export type RewardsClaimInputs = z.infer<typeof RewardsClaimInputs>;
-export const RewardsClaimOutputs = RewardsClaimInputs.extend({
-    /** Blocks produced and not yet paid, when last read. */
-    unpaidBlocks: z.number().int(),
-    /** When rewards were last claimed (ISO time; 1970 when never). */
-    lastClaimTime: z.string(),
-    /** A claim is allowed now: a day has passed and there is something to claim. */
-    due: z.boolean(),
-});
-export type RewardsClaimOutputs = z.infer<typeof RewardsClaimOutputs>;
+import { RewardsClaimInputs, RewardsClaimOutputs } from "./rewards.schema";
 
 async function observe(ctx: Context, producer: string): Promise<RewardsClaimOutputs | undefined> {
     const [row, info] = await Promise.all([producerRow(ctx, producer), ctx.chain().getInfo()]);

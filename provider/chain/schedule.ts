@@ -2,24 +2,11 @@
 // irreversible control: the schedule is active and LIB is at or past the first block produced
 // under it (the LIB block's schedule_version is the active version or later). read shows the
 // active schedule, so a drifted election is an update that waits for the votes' repair to land.
-import { z } from "zod";
+import { scheduleShrinkReason, scheduleShrinks } from "../../rules/schedule";
 import { Context, ResourceModule } from "../framework";
 import { pollUntil } from "../poll";
 import { sorted } from "./common";
-
-export const ProducerScheduleInputs = z.object({
-    producers: z.array(z.string()).min(1),
-    timeoutSeconds: z.number().int().min(10).default(600),
-});
-export type ProducerScheduleInputs = z.infer<typeof ProducerScheduleInputs>;
-export const ProducerScheduleOutputs = ProducerScheduleInputs.extend({
-    activeProducers: z.array(z.string()),
-    version: z.number().int(),
-    /** LIB when the wait ended (or when read). */
-    lib: z.number().int(),
-    headBlock: z.number().int(),
-});
-export type ProducerScheduleOutputs = z.infer<typeof ProducerScheduleOutputs>;
+import { ProducerScheduleInputs, ProducerScheduleOutputs } from "./schedule.schema";
 
 interface ScheduleView {
     active: { version: number; producers: { producer_name: string }[] };
@@ -77,17 +64,8 @@ export const producerSchedule: ResourceModule<ProducerScheduleInputs, ProducerSc
             return { inputs };
         }
         const now = await activeSchedule(ctx).catch(() => undefined);
-        // eosio.system proposes a new schedule only when it has at least as many producers as the
-        // last one (the bootstrap schedule of eosio alone does not count).
-        const bootstrap = !now || (now.producers.length === 1 && now.producers[0] === "eosio");
-        if (!bootstrap && inputs.producers.length < now!.producers.length) {
-            return {
-                inputs, failures: [{
-                    property: "producers",
-                    reason: `the chain runs ${now!.producers.length} producers [${now!.producers.join(", ")}] and eosio.system never shrinks the schedule; ` +
-                        `${inputs.producers.length} [${inputs.producers.join(", ")}] cannot be reached`,
-                }],
-            };
+        if (now && scheduleShrinks(now.producers, inputs.producers)) {
+            return { inputs, failures: [{ property: "producers", reason: scheduleShrinkReason(now.producers, inputs.producers) }] };
         }
         return { inputs };
     },

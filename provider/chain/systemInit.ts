@@ -1,18 +1,8 @@
 // eosnet:chain:SystemInit: eosio.system's init with the core symbol; read sees it through the
 // RAM market the init creates.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active } from "./common";
-
-export const SystemInitInputs = z.object({
-    /** Core symbol as "precision,CODE", e.g. "4,SYS". */
-    core: z.string().regex(/^\d{1,2},[A-Z]{1,7}$/, 'a symbol like "4,SYS"'),
-});
-export type SystemInitInputs = z.infer<typeof SystemInitInputs>;
-export const SystemInitOutputs = SystemInitInputs.extend({
-    initialized: z.boolean(),
-});
-export type SystemInitOutputs = z.infer<typeof SystemInitOutputs>;
+import { SystemInitInputs, SystemInitOutputs } from "./systemInit.schema";
 
 /** The core symbol the system contract was initialized with, from its RAM market, if any. */
 async function initializedCore(ctx: Context): Promise<string | undefined> {

@@ -1,22 +1,9 @@
 // eosnet:chain:Token: eosio.token's core token, created with its max supply and issued to the
 // issuer (create + issue in one transaction). Supply grows later (inflation), so only max supply
 // and issuer are desired state; a token cannot be re-created, so check refuses changing them.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active, assetLike, assetUnits } from "./common";
-
-export const TokenInputs = z.object({
-    contract: z.string().default("eosio.token"),
-    issuer: z.string(),
-    maxSupply: z.string(),
-    /** Issued to the issuer at creation. */
-    issue: z.string(),
-});
-export type TokenInputs = z.infer<typeof TokenInputs>;
-export const TokenOutputs = TokenInputs.extend({
-    supply: z.string(),
-});
-export type TokenOutputs = z.infer<typeof TokenOutputs>;
+import { TokenInputs, TokenOutputs } from "./token.schema";
 
 interface Stats {
     supply: string;

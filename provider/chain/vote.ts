@@ -1,18 +1,9 @@
 // eosnet:chain:Vote: a voter's voteproducer, for producers or through a proxy. read shows the
 // voters table, so a vote cast with another client is drift that the next update undoes.
-import { z } from "zod";
 import { Context, ResourceModule } from "../framework";
 import { active, sorted } from "./common";
 import { voterRow } from "./voting";
-
-export const VoteInputs = z.object({
-    voter: z.string(),
-    producers: z.array(z.string()).max(30).default([]),
-    proxy: z.string().default(""),
-});
-export type VoteInputs = z.infer<typeof VoteInputs>;
-export const VoteOutputs = VoteInputs.extend({});
-export type VoteOutputs = z.infer<typeof VoteOutputs>;
+import { VoteInputs, VoteOutputs } from "./vote.schema";
 
 async function observed(ctx: Context, voter: string): Promise<VoteOutputs> {
     const row = await voterRow(ctx, voter);

@@ -4,12 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import Docker from "dockerode";
+import { EosnetError } from "../errors";
 
 /** The newest engine API this code was written against, and the oldest it needs. */
 export const CLIENT_MAX_API = "1.47";
 export const CLIENT_MIN_API = "1.41";
-
-export { LABEL_MANAGED, LABEL_PROVIDER, LABEL_STACK, PROVIDER_LABEL_VALUE } from "../../rules/labels";
 
 /** Per-request deadline of engine calls (stopping a container is given its own grace on top). */
 const ENGINE_TIMEOUT_MS = 60_000;
@@ -77,7 +76,7 @@ export async function connectDocker(host: string | undefined): Promise<DockerEng
         // /version answers without a version prefix on every engine.
         version = await probe.version();
     } catch (e) {
-        throw new Error(`docker engine not reachable at ${label} (${(e as Error).message}); is dockerd running? (npm run setup starts it)`);
+        throw new EosnetError(`docker engine not reachable at ${label} (${(e as Error).message}); is dockerd running? (npm run setup starts it)`, { cause: e });
     }
     const apiVersion = negotiateApiVersion(version.ApiVersion ?? CLIENT_MIN_API, version.MinAPIVersion);
     return { client: new Docker({ ...options, version: `v${apiVersion}`, timeout: ENGINE_TIMEOUT_MS }), apiVersion, host: label };

@@ -4,58 +4,17 @@
 // its environment or `docker inspect`. Create-time settings (image, ports, network, volume)
 // replace the container; config changes are written in place and the node restarted.
 import * as crypto from "crypto";
-import { z } from "zod";
 import { nodeCommand, nodeHealthcheck, renderConfigIni, signatureProviderLines, CONFIG_DIR, CONTAINER_HTTP_PORT, DATA_DIR } from "../../planning/node";
+import { LABEL_SPEC, LABEL_STACK, reachableAddress } from "../../rules/labels";
 import { Context, differingKeys, ResourceModule, stable } from "../framework";
+import { WaitTimedOut } from "../errors";
 import { pollUntil } from "../poll";
 import { fetchWithDeadline } from "../chain/client";
-import { demuxLogs, DockerEngine, LABEL_STACK, orUndefined, statusOf, tar } from "./engine";
-import { foreignObjectProblem, ownLabels, withProviderLabel } from "./network";
+import { demuxLogs, DockerEngine, orUndefined, statusOf, tar } from "./engine";
+import { NodeosContainerInputs, NodeosContainerOutputs, NodeSettingsSchema } from "./nodeosContainer.schema";
+import { foreignObjectProblem, ownLabels, withProviderLabel } from "./ownership";
 
-export const LABEL_SPEC = "io.eos-network.spec";
 const DIGEST_FILE = `${CONFIG_DIR}/eosnet-config.sha256`;
-
-export const NodeSettingsSchema = z.object({
-    producerNames: z.array(z.string()),
-    enableStaleProduction: z.boolean(),
-    peers: z.array(z.string()),
-    p2pServerAddress: z.string(),
-    chainStateDbSizeMb: z.number().int(),
-    maxTransactionTimeMs: z.number().int(),
-    agentName: z.string(),
-    extraConfig: z.array(z.string()),
-});
-
-export const NodeosContainerInputs = z.object({
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, "a docker container name"),
-    image: z.string().min(1, "a node image is required (eos-network:node.image)"),
-    network: z.string().min(1),
-    aliases: z.array(z.string()).default([]),
-    httpPort: z.number().int().min(1).max(65535),
-    /** Host address the HTTP API is published on. */
-    httpBindAddress: z.string().default("127.0.0.1"),
-    volume: z.string().min(1),
-    labels: z.record(z.string()).default({}),
-    /** Genesis JSON text (also checked by nodeos against an existing blocks log). */
-    genesis: z.string().min(2),
-    settings: NodeSettingsSchema,
-    /** Public keys this node signs blocks with; the private halves come from the provider's keys. */
-    signingKeys: z.array(z.string()).default([]),
-    startTimeoutSeconds: z.number().int().min(5).default(120),
-    /** Desired: the node runs. A container found stopped is started by update. */
-    running: z.boolean().default(true),
-    /** Digest of genesis, config.ini (without keys) and signing keys; computed by check. */
-    configDigest: z.string().default(""),
-});
-export type NodeosContainerInputs = z.infer<typeof NodeosContainerInputs>;
-
-export const NodeosContainerOutputs = NodeosContainerInputs.extend({
-    containerId: z.string(),
-    imageId: z.string(),
-    restartPolicy: z.string(),
-    httpEndpoint: z.string(),
-});
-export type NodeosContainerOutputs = z.infer<typeof NodeosContainerOutputs>;
 
 /** Settings fixed when the container is created: any change means a new container. */
 const CREATE_TIME: (keyof NodeosContainerInputs & string)[] = ["name", "image", "network", "aliases", "httpPort", "httpBindAddress", "volume", "labels"];
@@ -66,8 +25,7 @@ export function configDigestOf(i: Pick<NodeosContainerInputs, "genesis" | "setti
 }
 
 function endpointOf(i: Pick<NodeosContainerInputs, "httpBindAddress" | "httpPort">): string {
-    const host = i.httpBindAddress === "0.0.0.0" || i.httpBindAddress === "" ? "127.0.0.1" : i.httpBindAddress;
-    return `http://${host}:${i.httpPort}`;
+    return `http://${reachableAddress(i.httpBindAddress)}:${i.httpPort}`;
 }
 
 interface ContainerView {
@@ -142,8 +100,11 @@ async function waitReady(ctx: Context, docker: DockerEngine, id: string, i: Node
     const url = `${endpointOf(i)}/v1/chain/get_info`;
     let last = "";
     ctx.progress(`waiting for ${i.name} to answer on ${endpointOf(i)}`, { ephemeral: true });
-    await pollUntil(`${i.name} to answer get_info on ${endpointOf(i)}`, i.startTimeoutSeconds * 1000, 300, async () => {
-        const answered = await fetchWithDeadline(url, { method: "POST", body: "{}" }, 2000).then((r) => r.ok).catch(() => false);
+    await pollUntil(`${i.name} to answer get_info on ${endpointOf(i)}`, i.startTimeoutSeconds * 1000, 300, async (attempt) => {
+        const answered = await fetchWithDeadline(url, { method: "POST", body: "{}" }, 2000).then((r) => r.ok, (e) => {
+            attempt.failed(e);
+            return false;
+        });
         if (answered) {
             return true;
         }
@@ -157,8 +118,9 @@ async function waitReady(ctx: Context, docker: DockerEngine, id: string, i: Node
         }
         return false;
     }, () => `container ${last}; last log lines:\n(see docker logs ${i.name})`).catch(async (e) => {
-        if (/gave up waiting/.test((e as Error).message)) {
-            throw new Error(`${(e as Error).message.split(";")[0]}; last log lines:\n${await logsTail(docker, id)}`);
+        if (e instanceof WaitTimedOut) {
+            // The same timeout, with the node's own log in place of the placeholder.
+            throw new WaitTimedOut(e.what, e.waitedMs, `last log lines:\n${await logsTail(docker, id)}`, { cause: e });
         }
         throw e;
     });
@@ -213,9 +175,9 @@ async function waitSynced(ctx: Context, i: NodeosContainerInputs): Promise<void>
         return;
     }
     let head = 0;
-    await pollUntil(`${i.name} to sync to block ${target}`, i.startTimeoutSeconds * 1000, 500, async () => {
+    await pollUntil(`${i.name} to sync to block ${target}`, i.startTimeoutSeconds * 1000, 500, async (attempt) => {
         const info = await fetchWithDeadline(`${endpointOf(i)}/v1/chain/get_info`, { method: "POST", body: "{}" }, 2000)
-            .then((r) => r.json() as Promise<{ head_block_num: number }>, () => undefined);
+            .then((r) => r.json() as Promise<{ head_block_num: number }>, (e) => void attempt.failed(e));
         head = info?.head_block_num ?? head;
         ctx.progress(`${i.name} syncing: block ${head} of ${target}`, { ephemeral: true });
         return head >= target;

@@ -1,17 +1,10 @@
 // eosnet:docker:Volume: a node's data (blocks log and state). It belongs to one chain: the
 // component names it after the chain id, so a new genesis means a new volume.
-import { z } from "zod";
 import { ResourceModule } from "../framework";
-import { LABEL_STACK, orUndefined } from "./engine";
-import { foreignObjectProblem, notForeign, ownLabels, replaceOnNameOrLabels, withProviderLabel } from "./network";
-
-export const VolumeInputs = z.object({
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, "a docker volume name: letters, digits, '_', '.', '-' (2 or more)"),
-    labels: z.record(z.string()).default({}),
-});
-export type VolumeInputs = z.infer<typeof VolumeInputs>;
-export const VolumeOutputs = VolumeInputs.extend({});
-export type VolumeOutputs = z.infer<typeof VolumeOutputs>;
+import { LABEL_STACK } from "../../rules/labels";
+import { orUndefined } from "./engine";
+import { VolumeInputs, VolumeOutputs } from "./volume.schema";
+import { foreignObjectProblem, notForeign, ownLabels, replaceOnNameOrLabels, withProviderLabel } from "./ownership";
 
 interface VolumeView {
     Name: string;

@@ -3,23 +3,8 @@
 // known while previewing, and with it the chain id and the chain provider's configuration (an
 // unknown provider configuration would leave every chain resource unchecked in preview). A key
 // made by a preview is not kept: the update that follows makes its own.
-import { z } from "zod";
 import { ResourceModule } from "../framework";
-
-export const KeyPairInputs = z.object({
-    /** What the key is for; a new purpose asks for a new key. */
-    purpose: z.string().default(""),
-    /** Set by check: the generated key (kept from the old inputs once made). */
-    publicKey: z.string().optional(),
-    privateKey: z.string().optional(),
-});
-export type KeyPairInputs = z.infer<typeof KeyPairInputs>;
-
-export const KeyPairOutputs = KeyPairInputs.extend({
-    publicKey: z.string(),
-    privateKey: z.string(),
-});
-export type KeyPairOutputs = z.infer<typeof KeyPairOutputs>;
+import { KEY_PAIR_SECRETS, KeyPairInputs, KeyPairOutputs } from "./keyPair.schema";
 
 async function generate(): Promise<{ publicKey: string; privateKey: string }> {
     const { generateKeyPair } = await import("eosjs/dist/eosjs-key-conversions");
@@ -33,8 +18,8 @@ export const keyPair: ResourceModule<KeyPairInputs, KeyPairOutputs> = {
     description: "A K1 key pair generated once; the private key is a secret.",
     inputs: KeyPairInputs,
     outputs: KeyPairOutputs,
-    secretOutputs: ["privateKey"],
-    secretInputs: ["privateKey"],
+    secretOutputs: KEY_PAIR_SECRETS,
+    secretInputs: KEY_PAIR_SECRETS,
     async check(_ctx, news, olds) {
         if (olds?.privateKey && olds.publicKey && olds.purpose === news.purpose) {
             return { inputs: { purpose: news.purpose, publicKey: olds.publicKey, privateKey: olds.privateKey } };

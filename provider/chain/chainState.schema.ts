@@ -1,0 +1,30 @@
+// eosnet:chain:getChainState's inputs and outputs (only zod and rules/: the SDK loads this in the program).
+import { z } from "zod";
+
+export const ChainStateInputs = z.object({
+    // Lenient as the invoke always was: a missing or odd value reads as none.
+    accounts: z.preprocess((v) => (Array.isArray(v) ? v.map(String) : []), z.array(z.string()))
+        .describe("Accounts to look up: which exist, and their own stake and liquid balance."),
+    coreSymbol: z.preprocess((v) => String(v ?? ""), z.string())
+        .describe("The core token's symbol code (e.g. SYS), to read its max supply and issuer from eosio.token; \"\" to skip."),
+});
+export type ChainStateInputs = z.infer<typeof ChainStateInputs>;
+
+export const ChainStateOutputs = z.object({
+    reachable: z.boolean().describe("Whether a node of this provider's chain answered; false before the network runs."),
+    chainId: z.string().describe("The chain id the node serves."),
+    headBlock: z.number().int().describe("The head block number."),
+    lib: z.number().int().describe("The last irreversible block number."),
+    activeSchedule: z.array(z.string()).describe("The producers of the active schedule."),
+    eosioController: z.string().describe("Who controls eosio: \"eosio.prods\" once it has resigned, \"\" while it has its own key."),
+    existingAccounts: z.array(z.string()).describe("Those of the accounts asked about that exist."),
+    accounts: z.array(z.object({
+        name: z.string().describe("The account."),
+        staked: z.string().describe("Its own stake (CPU + NET)."),
+        liquid: z.string().describe("Its liquid core balance."),
+    })).describe("Existing accounts' own stake and liquid balance."),
+    tokenMaxSupply: z.string().describe("The core token's max supply (\"\" when there is none)."),
+    tokenIssuer: z.string().describe("The core token's issuer (\"\" when there is none)."),
+    foreignChainId: z.string().optional().describe("Set when the endpoint serves another chain than the provider's."),
+});
+export type ChainState = z.infer<typeof ChainStateOutputs>;

@@ -1,0 +1,78 @@
+// eosnet:chain:getChainState: what a program reads before it plans, through the provider's own
+// chain client, so refusals happen in preview with nothing changed.
+import type { ObservedChain } from "../../planning/refusals";
+import { NodeUnreachable } from "../errors";
+import { Context, FunctionModule } from "../framework";
+import { activeSchedule } from "./schedule";
+import { controllerOf } from "./resign";
+import { assetLike, assetUnits } from "./common";
+import { ChainState, ChainStateInputs, ChainStateOutputs } from "./chainState.schema";
+
+export type { ChainState };
+
+/** Compile-time check: what the refusals read stays part of what this function returns. */
+type Carries<T extends ObservedChain> = T;
+export type ObservedChainState = Carries<ChainState>;
+
+const UNREACHABLE: ChainState = {
+    reachable: false, chainId: "", headBlock: 0, lib: 0, activeSchedule: [], eosioController: "", existingAccounts: [], accounts: [], tokenMaxSupply: "", tokenIssuer: "",
+};
+
+async function chainState(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
+    try {
+        return await observeChain(ctx, accounts, coreSymbol);
+    } catch (e) {
+        // A node that does not answer (not started yet, or being replaced) is not a chain to plan against.
+        if (e instanceof NodeUnreachable) {
+            return UNREACHABLE;
+        }
+        throw e;
+    }
+}
+
+async function observeChain(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
+    const chain = ctx.chain();
+    const info = await chain.getInfo();
+    if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
+        // Another network answers on this stack's port (this one is not booted, or was reset):
+        // nothing to plan against. Writes are refused by the client's own chain-id check.
+        return { ...UNREACHABLE, foreignChainId: info.chain_id };
+    }
+    const existing: string[] = [];
+    const funds: ChainState["accounts"] = [];
+    const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
+    for (const name of accounts) {
+        const a = await chain.getAccount(name);
+        if (a) {
+            existing.push(name);
+            const self = a.self_delegated_bandwidth;
+            funds.push({ name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" });
+        }
+    }
+    const stats = coreSymbol
+        ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
+        : {};
+    const token = (stats as Record<string, { max_supply: string; issuer: string }>)[coreSymbol];
+    return {
+        reachable: true,
+        chainId: info.chain_id,
+        headBlock: info.head_block_num,
+        lib: info.last_irreversible_block_num,
+        activeSchedule: (await activeSchedule(ctx)).producers,
+        eosioController: controllerOf(await chain.getAccount("eosio")),
+        existingAccounts: existing,
+        accounts: funds,
+        tokenMaxSupply: token?.max_supply ?? "",
+        tokenIssuer: token?.issuer ?? "",
+    };
+}
+
+export const getChainState: FunctionModule<ChainStateInputs, ChainState> = {
+    token: "eosnet:chain:getChainState",
+    description: "What the running chain shows (schedule, resignation, which accounts exist, the core token); reachable: false while no node of the chain answers.",
+    inputs: ChainStateInputs,
+    outputs: ChainStateOutputs,
+    async invoke(ctx, inputs) {
+        return chainState(ctx, inputs.accounts, inputs.coreSymbol);
+    },
+};

@@ -1,0 +1,194 @@
+// The provider's own errors are told apart by class, not by their message, and keep their cause:
+// a node that does not answer, a wait that times out, a chain API error, a refused transaction.
+// Against closed loopback ports and stand-in nodes, through the real helpers.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { ChainApiError, EosnetError, NodeUnreachable, TransactionError, WaitTimedOut } from "../../provider/errors";
+import { pollUntil } from "../../provider/poll";
+import { ChainClient, fetchWithDeadline } from "../../provider/chain/client";
+import { EosnetProvider } from "../../provider/provider";
+import { GET_CHAIN_STATE } from "../../provider/functions";
+import { action } from "../../provider/chain/action";
+import { Context } from "../../provider/framework";
+import { TYPES } from "../../sdk/types";
+
+const quiet = { log: () => undefined };
+const urn = (type: string) => `urn:pulumi:dev::eos-network::${type}::x`;
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    return port;
+}
+
+/** A stand-in node: `answer` gets the path and says status and body (undefined: never answers). */
+async function standIn(answer: (path: string) => { status: number; body: unknown } | undefined) {
+    const server = http.createServer((req, res) => {
+        req.resume();
+        req.on("end", () => {
+            const a = answer(req.url ?? "");
+            if (!a) {
+                return; // hangs
+            }
+            res.statusCode = a.status;
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify(a.body));
+        });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as net.AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+        }),
+    };
+}
+
+const INFO = { chain_id: "00".repeat(32), head_block_num: 10, last_irreversible_block_num: 8, head_block_producer: "eosio", head_block_time: "2024-01-01T00:00:00.000" };
+const CHAIN_ERROR = { code: 500, message: "Internal Service Error", error: { what: "assertion failure", details: [{ message: "missing authority of voter" }] } };
+
+describe("errors: told apart by class, causes kept", function () {
+    this.timeout(20_000);
+
+    it("an unreachable endpoint on a closed loopback port is a NodeUnreachable that names the endpoint", async () => {
+        const port = await closedPort();
+        const endpoint = `http://127.0.0.1:${port}`;
+        const e = await new ChainClient(endpoint, undefined, []).getInfo().then(() => undefined, (x: unknown) => x);
+        assert.ok(e instanceof NodeUnreachable, `got ${String(e)}`);
+        assert.ok(e instanceof EosnetError && e instanceof Error);
+        assert.equal(e.endpoint, endpoint);
+        assert.equal(e.url, `${endpoint}/v1/chain/get_info`);
+        assert.equal(e.timedOut, false);
+        assert.match(e.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chain\/get_info: /);
+        assert.ok(e.cause instanceof Error, "the fetch failure is kept as the cause");
+    });
+
+    it("a node that accepts and never answers is a NodeUnreachable that timed out", async () => {
+        const node = await standIn(() => undefined);
+        try {
+            const e = await fetchWithDeadline(`${node.url}/v1/chain/get_info`, { method: "POST", body: "{}" }, 200).then(() => undefined, (x: unknown) => x);
+            assert.ok(e instanceof NodeUnreachable);
+            assert.equal(e.timedOut, true);
+            assert.equal(e.endpoint, node.url);
+            assert.match(e.message, /^no answer from .* within 0.2s$/);
+            assert.ok(e.cause instanceof Error);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("only an unreachable node is passed over for a fallback; a chain API error is the answer", async () => {
+        const down = `http://127.0.0.1:${await closedPort()}`;
+        const up = await standIn((p) => (p === "/v1/chain/get_info" ? { status: 200, body: INFO } : { status: 500, body: CHAIN_ERROR }));
+        try {
+            const client = new ChainClient(down, undefined, [], [up.url]);
+            assert.equal((await client.getInfo()).head_block_num, 10);
+            assert.equal(client.answering, up.url);
+            const failing = new ChainClient(up.url, undefined, [], [down]);
+            const e = await failing.post("/v1/chain/get_table_rows", {}).then(() => undefined, (x: unknown) => x);
+            assert.ok(e instanceof ChainApiError, `got ${String(e)}`);
+            assert.equal(e.status, 500);
+            assert.equal(e.path, "/v1/chain/get_table_rows");
+            assert.equal(e.message, "missing authority of voter");
+            assert.equal(failing.answering, up.url, "not failed over");
+        } finally {
+            await up.close();
+        }
+    });
+
+    it("a wait that times out through the real poll helper is a WaitTimedOut with the last attempt's failure as cause", async () => {
+        const url = `http://127.0.0.1:${await closedPort()}/v1/chain/get_info`;
+        let attempts = 0;
+        const e = await pollUntil("the node to answer", 300, 50, async (attempt) => {
+            attempts++;
+            return fetchWithDeadline(url, { method: "POST", body: "{}" }, 500).then((r) => r.ok, (x) => {
+                attempt.failed(x);
+                return false;
+            });
+        }, () => "it never did").then(() => undefined, (x: unknown) => x);
+        assert.ok(e instanceof WaitTimedOut, `got ${String(e)}`);
+        assert.equal(e.message, "gave up waiting for the node to answer after 0s; it never did");
+        assert.equal(e.what, "the node to answer");
+        assert.ok(attempts > 1);
+        assert.ok(e.cause instanceof NodeUnreachable, "the last attempt's failure is the cause");
+        const plain = await pollUntil("nothing", 50, 10, async () => false).then(() => undefined, (x: unknown) => x);
+        assert.ok(plain instanceof WaitTimedOut);
+        assert.equal(plain.message, "gave up waiting for nothing after 0s");
+        assert.equal(plain.cause, undefined);
+    });
+
+    it("a check that throws ends the wait with its own error, not a timeout", async () => {
+        const boom = new Error("container exited");
+        const e = await pollUntil("x", 1000, 10, async () => {
+            throw boom;
+        }).then(() => undefined, (x: unknown) => x);
+        assert.equal(e, boom);
+    });
+
+    it("getChainState reports an unreachable chain as not reachable, and a chain API error as an error", async () => {
+        const provider = new EosnetProvider("0.0.0-test", quiet);
+        provider.configure({ endpoint: `http://127.0.0.1:${await closedPort()}` });
+        const r = await provider.invoke(GET_CHAIN_STATE, { accounts: ["alice"], coreSymbol: "SYS" });
+        assert.equal(r.outputs.reachable, false);
+        const node = await standIn(() => ({ status: 500, body: CHAIN_ERROR }));
+        try {
+            provider.configure({ endpoint: node.url });
+            const e = await provider.invoke(GET_CHAIN_STATE, { accounts: [], coreSymbol: "" }).then(() => undefined, (x: unknown) => x);
+            assert.ok(e instanceof ChainApiError, `got ${String(e)}`);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("a contract checked while the chain does not answer is left for later, not refused", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-errors-"));
+        try {
+            fs.writeFileSync(path.join(dir, "c.wasm"), Buffer.from([0, 97, 115, 109]));
+            fs.writeFileSync(path.join(dir, "c.abi"), JSON.stringify({ version: "eosio::abi/1.1" }));
+            const provider = new EosnetProvider("0.0.0-test", quiet);
+            provider.configure({ endpoint: `http://127.0.0.1:${await closedPort()}` });
+            const r = await provider.check(urn(TYPES.contract), {}, { account: "hello", wasmPath: path.join(dir, "c.wasm"), abiPath: path.join(dir, "c.abi") });
+            assert.deepEqual(r.failures, []);
+            assert.equal(r.inputs.deployVia, "");
+        } finally {
+            fs.rmSync(dir, { recursive: true });
+        }
+    });
+
+    it("a transaction the chain refuses is a TransactionError with the chain's reason, its cause the node's error; an Action keeps it as cause", async () => {
+        const node = await standIn((p) => (p === "/v1/chain/get_required_keys" ? { status: 200, body: { required_keys: [] } } : { status: 404, body: {} }));
+        try {
+            const client = new ChainClient(node.url, undefined, []);
+            const api = (client as unknown as { api: Record<string, unknown> }).api;
+            const rpcError = Object.assign(new Error("assertion failure"), { json: CHAIN_ERROR });
+            api.transact = async () => ({ signatures: [], serializedTransaction: new Uint8Array([1]) });
+            api.pushSignedTransaction = async () => {
+                throw rpcError;
+            };
+            const actions = [{ account: "eosio", name: "voteproducer", authorization: [{ actor: "voter", permission: "active" }], data: {} }];
+            const e = await client.transact(actions).then(() => undefined, (x: unknown) => x);
+            assert.ok(e instanceof TransactionError, `got ${String(e)}`);
+            assert.equal(e.chainMessage, "missing authority of voter");
+            assert.equal(e.message, "transaction [eosio::voteproducer] failed: missing authority of voter");
+            assert.equal(e.cause, rpcError);
+
+            const ctx = { config: { fallbackEndpoints: [], keys: [] }, chain: () => client, docker: () => Promise.reject(new Error("no docker")), progress: () => undefined, preview: false } as unknown as Context;
+            const inputs = action.inputs.parse({ account: "eosio", name: "voteproducer", authorization: [{ actor: "voter", permission: "active" }], label: "here" });
+            const wrapped = await action.create(ctx, inputs).then(() => undefined, (x: unknown) => x);
+            assert.ok(wrapped instanceof EosnetError, `got ${String(wrapped)}`);
+            assert.equal(wrapped.message, "here: eosio::voteproducer failed: missing authority of voter");
+            assert.ok(wrapped.cause instanceof TransactionError);
+        } finally {
+            await node.close();
+        }
+    });
+});
