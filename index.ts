@@ -1,19 +1,19 @@
-// eos-network: read and validate config, build the network, export what a user points cleos at.
-// The program is a function so tests can run it under mocks, config and all.
+// eos-network: read and validate config, compute the plan once, build the network, export what a
+// user points cleos at. The program is a function so tests can run it under mocks, config and all.
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, SECRET_KEYS_CONFIG } from "./config";
 import { Network } from "./components/network";
 
 export = async () => {
     // Every config problem is reported here, before any resource is registered.
-    const { config, keyNames } = loadStackConfig(pulumi.runtime.allConfig());
+    const { plan, keyNames } = loadStackConfig(pulumi.runtime.allConfig());
     const configuredKeys = keyNames.length > 0
         ? { names: keyNames, values: new pulumi.Config("eos-network").requireSecretObject<Record<string, string>>(SECRET_KEYS_CONFIG) }
         : undefined;
 
     const stack = pulumi.getStack();
     const network = new Network("eosnet", {
-        config,
+        plan,
         prefix: `eosnet-${stack}`,
         stackLabel: `${pulumi.getProject()}/${stack}`,
         configuredKeys,

@@ -10,12 +10,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { Api, JsonRpc } from "eosjs";
 import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
-import type { StackConfig } from "../config";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { planFeatureActivation, SupportedFeature } from "../planning/features";
-import { desiredSchedule, fundedAccounts, FundedAccount, nodePeers, producerHttpPort, stakedAccounts, SYSTEM_ACCOUNTS } from "../planning/network";
+import { fundedAccounts, NetworkPlan, splitInputs } from "../planning/plan";
+import { SYSTEM_ACCOUNTS } from "../rules/names";
+import { LABEL_MANAGED, LABEL_STACK, reachableAddress } from "../rules/labels";
 import { CONFIG_DIR, CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, DATA_DIR, nodeCommand, nodeHealthcheck, nodeObjectName, renderConfigIni, signatureProviderLines } from "../planning/node";
-import { connectDocker, DockerEngine, LABEL_MANAGED, LABEL_STACK, listLabelled, orUndefined, tar } from "../provider/docker/engine";
+import { connectDocker, DockerEngine, listLabelled, orUndefined, tar } from "../provider/docker/engine";
 import { removeContainer } from "../provider/docker/nodeosContainer";
 import { describeError, fetchWithDeadline, isTransientCpuFailure, rawAbi } from "../provider/chain/client";
 import type { Interval } from "./lib/timeline";
@@ -297,6 +298,9 @@ function auth(key: string) {
 }
 
 /** newaccount + buyram + delegatebw + transfer, as the stack's Account resource sends them. */
+/** An account as Account inputs write it. */
+export interface FundedAccount { name: string; ram: string; cpu: string; net: string; liquid: string }
+
 export function accountActions(f: FundedAccount, key: string, creator = "eosio"): Action[] {
     const zero = (like: string) => like.replace(/[0-9]/g, "0");
     const actions: Action[] = [{ account: "eosio", name: "newaccount", authorization: active(creator), data: { creator, name: f.name, owner: auth(key), active: auth(key) } }];
@@ -350,7 +354,7 @@ export interface FloorResult {
 }
 
 export interface FloorOptions {
-    cfg: StackConfig;
+    plan: NetworkPlan;
     /** Unique id of this run: names and labels of its docker objects. */
     runId: string;
     log?: (line: string) => void;
@@ -369,7 +373,8 @@ const contractFiles = (dir: string, n: string) => ({
  * error as `.objects`).
  */
 export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
-    const cfg = o.cfg;
+    const plan = o.plan;
+    const cfg = plan.config;
     const log = o.log ?? (() => undefined);
     const maxActions = o.maxActions ?? 100;
     const t0 = now();
@@ -381,7 +386,7 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
     const objects: DockerObjects = { containers: [], volumes: [], network: "" };
     try {
         // Keys: eosio's and one per funded account, as the stack's KeyPairs.
-        const funded = fundedAccounts(cfg);
+        const funded = fundedAccounts(plan).map((f) => ({ name: f.name, ...splitInputs(plan, f) }));
         const keys = new Map<string, KeyPairText>();
         const boot = await generateKey();
         keys.set("eosio", boot);
@@ -394,10 +399,10 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
         const genesis = renderGenesis(cfg.chain.initialTimestamp, boot.publicKey, cfg.chain);
         const chainId = chainIdOf(genesis);
         const docker = await connectDocker(undefined);
-        const bind = cfg.node.httpBindAddress === "0.0.0.0" ? "127.0.0.1" : cfg.node.httpBindAddress;
+        const bind = reachableAddress(cfg.node.httpBindAddress);
         const bootAgent = nodeObjectName(prefix, "boot");
-        const producerAgents = cfg.producers.map((p) => nodeObjectName(prefix, p.name));
-        const peersOf = (self: string) => nodePeers(bootAgent, cfg.producers.map((p, i) => ({ agent: producerAgents[i], runsNode: p.runsNode })), self).map((a) => `${a}:${CONTAINER_P2P_PORT}`);
+        const peersOf = (self: string) => (plan.nodes.find((n) => nodeObjectName(prefix, n.role) === self)?.peers ?? [])
+            .map((role) => `${nodeObjectName(prefix, role)}:${CONTAINER_P2P_PORT}`);
         const settings = (agent: string, producerNames: string[], stale: boolean) => ({
             p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`,
             chainStateDbSizeMb: cfg.node.chainStateDbSizeMb,
@@ -426,7 +431,7 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
         log(`floor: boot node answers after ${marks.bootReady.toFixed(1)}s`);
 
         // Producer nodes start now and come up while the boot transactions run.
-        const producerSpecs = cfg.producers.flatMap((p, i) => p.runsNode ? [spec(producerAgents[i], p.name, producerHttpPort(cfg, i), p.name)] : []);
+        const producerSpecs = plan.nodes.slice(1).map((n) => spec(nodeObjectName(prefix, n.role), n.role, n.httpPort, n.role));
         for (const s of producerSpecs) {
             objects.containers.push(s.name);
             objects.volumes.push(s.volume);
@@ -456,8 +461,8 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
         // PREACTIVATE through the producer API; meanwhile the system accounts, eosio.token and
         // eosio.msig (none of which needs a protocol feature).
         const supported = await chain.rpc.fetch("/v1/producer/get_supported_protocol_features", {}) as SupportedFeature[];
-        const plan = planFeatureActivation(supported);
-        await chain.rpc.fetch("/v1/producer/schedule_protocol_feature_activations", { protocol_features_to_activate: [plan.preactivate.digest] });
+        const featurePlan = planFeatureActivation(supported);
+        await chain.rpc.fetch("/v1/producer/schedule_protocol_feature_activations", { protocol_features_to_activate: [featurePlan.preactivate.digest] });
         const bootKey = boot.publicKey;
         // (Authorizations are checked before any action runs: the accounts go first, alone.)
         await chain.push(SYSTEM_ACCOUNTS.map((a) => ({ account: "eosio", name: "newaccount", authorization: eosio, data: { creator: "eosio", name: a, owner: auth(bootKey), active: auth(bootKey) } })));
@@ -466,11 +471,11 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
             const r = await chain.rpc.fetch("/v1/chain/get_activated_protocol_features", { limit: 100 }) as { activated_protocol_features: { feature_digest: string }[] };
             return new Set(r.activated_protocol_features.map((f) => f.feature_digest));
         };
-        await until("PREACTIVATE_FEATURE active", 60_000, 50, async () => (await activated()).has(plan.preactivate.digest));
+        await until("PREACTIVATE_FEATURE active", 60_000, 50, async () => (await activated()).has(featurePlan.preactivate.digest));
         marks.preactivated = at();
 
         // eosio.bios and every other feature in one transaction; token and msig privilege next.
-        await chain.push([...setContract("eosio", bios), ...plan.rest.map((f) => ({ account: "eosio", name: "activate", authorization: eosio, data: { feature_digest: f.digest } }))]);
+        await chain.push([...setContract("eosio", bios), ...featurePlan.rest.map((f) => ({ account: "eosio", name: "activate", authorization: eosio, data: { feature_digest: f.digest } }))]);
         await chain.push([
             { account: "eosio.token", name: "create", authorization: active("eosio.token"), data: { issuer: "eosio", maximum_supply: cfg.chain.maxSupply } },
             { account: "eosio.token", name: "issue", authorization: eosio, data: { to: "eosio", quantity: cfg.chain.issue, memo: "eos-network: initial issue" } },
@@ -478,7 +483,7 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
         ]);
         await until("all protocol features active", 60_000, 50, async () => {
             const on = await activated();
-            return plan.rest.every((f) => on.has(f.digest));
+            return featurePlan.rest.every((f) => on.has(f.digest));
         });
         marks.featuresActive = at();
 
@@ -495,7 +500,7 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
             account: "eosio", name: "regproducer", authorization: active(p.name),
             data: { producer: p.name, producer_key: keys.get(p.name)!.publicKey, url: p.url, location: p.location },
         }]), maxActions);
-        const staked = stakedAccounts(cfg);
+        const staked = plan.accounts;
         const proxies = staked.filter((a) => a.isProxy);
         if (proxies.length > 0) {
             await chain.pushPacked(proxies.map((a) => [{ account: "eosio", name: "regproxy", authorization: active(a.name), data: { proxy: a.name, isproxy: true } }]), maxActions);
@@ -507,7 +512,7 @@ export async function floorBoot(o: FloorOptions): Promise<FloorResult> {
         log(`floor: ${chain.pushed} transactions pushed after ${marks.votesPushed.toFixed(1)}s (${chain.resent} resent for CPU time)`);
 
         // The end condition: the planned schedule active and LIB past its first block.
-        const desired = desiredSchedule(cfg);
+        const desired = plan.schedule;
         await producersUp;
         const waited = await waitScheduleIrreversible(chain.rpc, desired, cfg.scheduleTimeoutSeconds * 1000);
         marks.scheduleActive = (waited.activeAt - t0) / 1000;

@@ -6,15 +6,15 @@ import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { accountActions, floorBoot, FloorResult, generateKey, KeyPairText, LABEL_BENCH, objectsLabelled, Pusher, removeDirectly, runId, voteAction } from "./floor";
 import { ChainWatch, rpcFor, swapTiming } from "./lib/chainwatch";
-import { programConfig, RawConfig, trackedConfig, withFreePorts } from "./lib/configs";
+import { programPlan, RawConfig, trackedConfig, withFreePorts } from "./lib/configs";
 import { withHeavyLock } from "./lib/lock";
 import { baselineWorktree, emptyProgram, TempProject } from "./lib/projects";
 import { bytes, growthExponent, median, ratio, secs, secsRange, table, yesNo } from "./lib/report";
 import { BenchStack, newBenchStack, OpResult } from "./lib/stacks";
 import { analyzeCheckpoint, ciphertextByKind, StateStats } from "./lib/state";
 import { Breakdown, breakdown, engineBreakdown, ENGINE_LABELS, PHASE_ROWS, startupSplit } from "./lib/timeline";
-import { fundedAccounts, stakedAccounts } from "../planning/network";
-import { LABEL_STACK } from "../provider/docker/engine";
+import { fundedAccounts, splitInputs } from "../planning/plan";
+import { LABEL_STACK } from "../rules/labels";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIGURES = ["cold", "preview", "swap", "accounts", "state", "destroy"] as const;
@@ -133,7 +133,7 @@ async function runFloor(cfg: RawConfig, what: string): Promise<{ r: FloorResult;
     });
     try {
         log(`${what}: floor eosfloor-${id}`);
-        const r = await floorBoot({ cfg: programConfig(cfg), runId: id, log: (l) => log(`${what}: ${l}`) });
+        const r = await floorBoot({ plan: programPlan(cfg), runId: id, log: (l) => log(`${what}: ${l}`) });
         const removal = await removeDirectly(r.objects);
         log(`${what}: floor ${secs(r.seconds)}, direct removal ${secs(removal)}`);
         return { r, removal };
@@ -376,9 +376,9 @@ async function accountsFigure(o: Options): Promise<AccountsSample[]> {
                 log(`accounts ${count}: up ${secs(up.seconds)}${up.timedOut ? ` (stopped after ${o.accountsTimeout} s with ${r.done} accounts)` : ""}, ${(r.done / up.seconds).toFixed(1)} accounts/s; state ${bytes(stateBefore)} -> ${bytes(stateAfter)}`);
 
                 // The floor: as many other accounts (same generator, another prefix) pushed directly.
-                const fcfg = programConfig({ ...cfg, distribution: distribution("floor") });
-                const staked = stakedAccounts(fcfg).filter((a) => a.name.startsWith("floor"));
-                const funded = fundedAccounts(fcfg).filter((f) => f.name.startsWith("floor"));
+                const fplan = programPlan({ ...cfg, distribution: distribution("floor") });
+                const staked = fplan.accounts.filter((a) => a.name.startsWith("floor"));
+                const funded = fundedAccounts(fplan).filter((f) => f.name.startsWith("floor")).map((f) => ({ name: f.name, ...splitInputs(fplan, f) }));
                 const endpoint = `http://127.0.0.1:${cfg.bootNode.httpPort}`;
                 const info = await rpcFor(endpoint).get_info();
                 const keys = new Map<string, KeyPairText>();

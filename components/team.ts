@@ -4,10 +4,9 @@
 // resignation. Wiring only: the eosnet provider does the work.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
-import type { TeamAccount } from "../teamConfig";
-import { permissionLevelOf } from "../teamConfig";
-import { teamFunding } from "../planning/team";
+import type { TeamAccount } from "../config/team";
+import { permissionLevelOf } from "../config/team";
+import { NetworkPlan, splitInputs } from "../planning/plan";
 import { Account, Action, Contract, KeyPair, LinkAuth, Permission } from "../sdk/resources";
 
 export interface TeamKey {
@@ -55,12 +54,10 @@ export function teamKeys(
 }
 
 export interface TeamArgs {
-    config: StackConfig;
+    plan: NetworkPlan;
     keys: TeamKeys;
     /** Prefix of resource names (the network's name). */
     prefix: string;
-    /** Who creates and funds the accounts. */
-    creator?: string;
     /** Options of a chain-side resource that waits for `after`: provider, deletedWith, dependencies. */
     onChain: (after: pulumi.Resource[]) => pulumi.CustomResourceOptions;
     /** Folder relative contract paths are read from: the project folder. */
@@ -76,19 +73,17 @@ export class Team extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eosnet:index:Team", name, {}, opts);
-        const team = args.config.teamAccounts;
+        const team = args.plan.config.teamAccounts;
         const base = args.baseDir ?? process.cwd();
         const p = args.prefix;
         const on = (after: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ ...args.onChain(after), parent: this });
 
-        const funding = teamFunding(args.config);
-        team.forEach((a, i) => {
+        for (const a of args.plan.team) {
             const key = args.keys.accounts.get(a.name)!;
             this.accounts.push(new Account(`${p}-account-${a.name}`, {
-                name: a.name, creator: args.creator ?? "eosio", ownerKey: key.publicKey, activeKey: key.publicKey,
-                ram: funding[i].ram, cpu: funding[i].cpu, net: funding[i].net, liquid: funding[i].liquid,
+                name: a.name, creator: a.createdBy, ownerKey: key.publicKey, activeKey: key.publicKey, ...splitInputs(args.plan, a),
             }, on([])));
-        });
+        }
         // updateauth names other accounts, linkauth other contracts: every team account exists first.
         const accounts = [...this.accounts];
 

@@ -4,17 +4,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { isPublicKey, legacyPublicKey } from "./keys/keys";
+import { isPublicKey, legacyPublicKey } from "../keys/keys";
+import { NAME_FORM, NAME_PATTERN, PERMISSION_LEVEL_PATTERN, PUBLIC_KEY_FORM } from "../rules/names";
+import type { Problem } from "./paths";
 
-// The same rules as config.ts's names and keys (that module imports this one).
-const accountName = z
-    .string()
-    .regex(/^[a-z1-5.]{1,12}$/, "expected an account name: up to 12 of a-z, 1-5 and '.'")
-    .refine((n) => !n.endsWith("."), "an account name cannot end with '.'");
-const antelopeName = (what: string) => z.string().regex(/^[a-z1-5.]{1,12}$/, `expected ${what}: up to 12 of a-z, 1-5 and '.'`);
-const publicKey = z.string().refine(isPublicKey, "expected a public key (EOS... or PUB_K1_...) with a valid checksum");
+const accountName = z.string().regex(NAME_PATTERN, `expected an account name: ${NAME_FORM}`).refine((n) => !n.endsWith("."), "an account name cannot end with '.'");
+const antelopeName = (what: string) => z.string().regex(NAME_PATTERN, `expected ${what}: ${NAME_FORM}`);
+const publicKey = z.string().refine(isPublicKey, `expected a public key (${PUBLIC_KEY_FORM}) with a valid checksum`);
 const weight = z.number().int().min(1).max(65535);
-const permissionLevel = z.string().regex(/^[a-z1-5.]{1,12}@[a-z1-5.]{1,12}$/, "expected actor@permission, e.g. teamtoken@active");
+const permissionLevel = z.string().regex(PERMISSION_LEVEL_PATTERN, "expected actor@permission, e.g. teamtoken@active");
 
 export const TeamPermissionSchema = z
     .object({
@@ -79,8 +77,6 @@ export const TeamAccountSchema = z
 export const TeamAccountsSchema = z.array(TeamAccountSchema);
 export type TeamAccount = z.infer<typeof TeamAccountSchema>;
 
-type Problem = { path: (string | number)[]; message: string };
-
 /** `actor@permission` as its two names. */
 export function permissionLevelOf(text: string): { actor: string; permission: string } {
     const [actor, permission] = text.split("@");
@@ -93,18 +89,9 @@ function heldWeight(perm: z.infer<typeof TeamPermissionSchema>, teamNames: Set<s
         perm.accounts.filter((a) => teamNames.has(permissionLevelOf(a.permission).actor)).reduce((s, a) => s + a.weight, 0);
 }
 
-/**
- * Checks across the team's fields. `asset` reads an asset in the core symbol (reporting a bad one
- * itself); `ramPrice` is the stake rule's RAM purchase. Returns the problems and what eosio gives
- * the team in all (for the issue check).
- */
-export function teamProblems(
-    team: TeamAccount[],
-    asset: (path: (string | number)[], text: string | undefined) => bigint | undefined,
-    ramPurchase: { units: bigint; text: string },
-): { problems: Problem[]; total: bigint } {
+/** Checks across the team's fields (the amounts are read by the plan). */
+export function teamProblems(team: TeamAccount[]): Problem[] {
     const out: Problem[] = [];
-    let total = 0n;
     const byName = new Map(team.map((a, i) => [a.name, { a, i }]));
     const teamNames = new Set(byName.keys());
     const permsOf = (a: TeamAccount) => new Map(a.permissions.map((p) => [p.name, p]));
@@ -115,18 +102,9 @@ export function teamProblems(
         const explicit = (["ram", "cpu", "net", "liquid"] as const).filter((k) => a[k] !== undefined);
         if (a.funds !== undefined && explicit.length > 0) {
             out.push({ path: at("funds"), message: `give funds (split by eos-network:stakeRule) or ${explicit.join("/")}, not both` });
-        } else if (a.funds !== undefined) {
-            const f = asset(at("funds"), a.funds);
-            if (f !== undefined && f < ramPurchase.units) {
-                out.push({ path: at("funds"), message: `${a.funds} does not cover the RAM purchase of ${ramPurchase.text}` });
-            }
-            total += f ?? 0n;
-        } else if (a.ram === undefined) {
+        } else if (a.funds === undefined && a.ram === undefined) {
             out.push({ path: at(), message: "needs funds (split by eos-network:stakeRule, like accounts[]) or ram, cpu and net" });
-        } else {
-            for (const k of ["ram", "cpu", "net", "liquid"] as const) {
-                total += asset(at(k), a[k]) ?? 0n;
-            }
+        } else if (a.funds === undefined) {
             for (const k of ["cpu", "net"] as const) {
                 if (a[k] === undefined) {
                     out.push({ path: at(k), message: `needed with ram: an account without staked ${k.toUpperCase()} cannot transact` });
@@ -230,7 +208,7 @@ export function teamProblems(
             });
         });
     });
-    return { problems: out, total };
+    return out;
 }
 
 /** Fields of an ABI struct, its bases' first. */

@@ -1,11 +1,7 @@
 // Producer election as eosio.system counts it: stake-weighted votes, proxies carrying their
 // delegators' stake, top 21 scheduled once enough stake has voted. Pure, no I/O.
 
-/** eosio.system's min_activated_stake: raw units (150,000,000.0000 at precision 4). */
-export const MIN_ACTIVATED_STAKE = 1_500_000_000_000n;
-
-/** Producers a schedule holds at most. */
-export const MAX_SCHEDULED_PRODUCERS = 21;
+import { MAX_SCHEDULED_PRODUCERS, MIN_ACTIVATED_STAKE } from "../rules/schedule";
 
 export interface Voter {
     name: string;
@@ -64,20 +60,4 @@ export function predictElection(voters: Voter[], registered: string[]): Election
     const activated = activatedStake >= MIN_ACTIVATED_STAKE;
     const schedule = activated ? ranking.slice(0, MAX_SCHEDULED_PRODUCERS).map((r) => r.producer).sort() : [];
     return { activatedStake, activated, ranking, schedule };
-}
-
-/**
- * Why the chain cannot move from the `active` schedule to `desired`, or undefined if it can.
- * eosio.system proposes a new schedule only when it has at least as many producers as the last
- * one, so a schedule never shrinks (the bootstrap schedule of eosio alone does not count).
- */
-export function scheduleChangeProblem(active: string[], desired: string[]): string | undefined {
-    if (active.length === 0 || (active.length === 1 && active[0] === "eosio")) {
-        return undefined;
-    }
-    if (desired.length < active.length) {
-        return `the votes elect ${desired.length} producer(s) [${desired.join(", ")}], but the chain runs ${active.length} [${[...active].sort().join(", ")}] ` +
-            `and eosio.system never shrinks the schedule: keep at least ${active.length} producers voted, or reset the network (npm run destroy, then npm run up)`;
-    }
-    return undefined;
 }

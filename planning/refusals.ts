@@ -1,7 +1,9 @@
 // What the running chain cannot carry out, decided from what it shows (no I/O): each problem
 // names the config field to change.
-import { formatAsset, readAnyAsset } from "../rules/assets";
-import { scheduleChangeProblem } from "./election";
+import { CoreSymbol, formatAsset, readAnyAsset } from "../rules/assets";
+import { scheduleShrinkReason, scheduleShrinks } from "../rules/schedule";
+import { configPath } from "../config/paths";
+import { fundedAccounts, NetworkPlan, stackAccounts } from "./plan";
 
 export interface ObservedChain {
     reachable: boolean;
@@ -15,21 +17,38 @@ export interface ObservedChain {
     tokenIssuer: string;
 }
 
-/** What the config asks of the chain, with the config path of each part. */
+/** What the plan asks of the chain, with the config path of each part (amounts in units). */
 export interface PlannedChain {
+    symbol: CoreSymbol;
     schedule: string[];
     /** Producer/account name -> its config path (…name). */
     paths: Map<string, string>;
-    /** Account name -> stake (CPU + NET) the config gives it, and the path of its funds. */
-    stakes: Map<string, { staked: string; path: string }>;
-    /** Account name -> everything it is given at creation (RAM + stake + liquid). */
-    funds: Map<string, string>;
+    /** Account name -> stake (CPU + NET) the plan gives it, and the path of its funds. */
+    stakes: Map<string, { staked: bigint; path: string }>;
+    /** Account name -> everything the creator gives it at creation (RAM + stake + liquid). */
+    funds: Map<string, bigint>;
     /** The configured creator account, which creates and funds accounts in eosio's place. */
     creator?: string;
     /** Accounts eosio creates even when there is a creator (the team's), with their config paths. */
     createdByEosio?: Map<string, string>;
-    maxSupply: string;
+    maxSupply: bigint;
     issuer: string;
+}
+
+/** The part of the plan the refusals read. */
+export function plannedChain(plan: NetworkPlan): PlannedChain {
+    const staked = [...fundedAccounts(plan), ...plan.team];
+    return {
+        symbol: plan.symbol,
+        schedule: plan.schedule,
+        paths: new Map(stackAccounts(plan).map((a) => [a.name, configPath(a.path)])),
+        stakes: new Map(staked.map((a) => [a.name, { staked: a.split.cpu + a.split.net, path: configPath(a.fundsPath) }])),
+        funds: new Map(fundedAccounts(plan).map((a) => [a.name, a.funds])),
+        creator: plan.creator?.name,
+        createdByEosio: new Map(plan.team.map((a) => [a.name, configPath(a.path)])),
+        maxSupply: plan.token.maxSupply,
+        issuer: plan.token.issuer,
+    };
 }
 
 const units = (asset: string) => readAnyAsset(asset)?.units ?? 0n;
@@ -44,11 +63,11 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
         return [];
     }
     const problems: string[] = [];
-    const shrink = scheduleChangeProblem(chain.activeSchedule, plan.schedule);
-    if (shrink) {
-        problems.push(`eos-network:accounts: ${shrink}`);
+    if (scheduleShrinks(chain.activeSchedule, plan.schedule)) {
+        problems.push(`eos-network:accounts: ${scheduleShrinkReason(chain.activeSchedule, plan.schedule)}`);
     }
-    if (chain.tokenMaxSupply && units(chain.tokenMaxSupply) !== units(plan.maxSupply)) {
+    const fmt = (u: bigint) => formatAsset(u, plan.symbol);
+    if (chain.tokenMaxSupply && units(chain.tokenMaxSupply) !== plan.maxSupply) {
         problems.push(`eos-network:chain.maxSupply: the chain's core token has max supply ${chain.tokenMaxSupply}, and a token's max supply cannot change; ` +
             "reset the network (npm run destroy, then npm run up) to use another");
     }
@@ -73,9 +92,9 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
             if (!want) {
                 continue;
             }
-            const more = units(want.staked) - units(a.staked);
+            const more = want.staked - units(a.staked);
             if (more > units(a.liquid)) {
-                problems.push(`${want.path}: ${a.name} would stake ${want.staked}, more than its ${a.staked || "nothing"} staked plus ${a.liquid || "no"} liquid; ` +
+                problems.push(`${want.path}: ${a.name} would stake ${fmt(want.staked)}, more than its ${a.staked || "nothing"} staked plus ${a.liquid || "no"} liquid; ` +
                     "eosio has resigned and cannot fund it: lower the funds, or transfer tokens to the account first");
             }
         }
@@ -91,18 +110,16 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
     if (creator) {
         // The creator pays for what is new: accounts not on the chain, and stake beyond what is there.
         let needed = 0n;
-        let symbol = readAnyAsset(creator.liquid || plan.maxSupply)?.symbol;
         for (const [name, funds] of plan.funds) {
             if (!existing.has(name)) {
-                needed += units(funds);
-                symbol ??= readAnyAsset(funds)?.symbol;
+                needed += funds;
             } else {
-                const more = units(plan.stakes.get(name)?.staked ?? "") - units(onChain.get(name)?.staked ?? "");
+                const more = (plan.stakes.get(name)?.staked ?? 0n) - units(onChain.get(name)?.staked ?? "");
                 needed += more > 0n ? more : 0n;
             }
         }
-        if (needed > units(creator.liquid) && symbol) {
-            problems.push(`eos-network:creator.funds: ${plan.creator} would pay ${formatAsset(needed, symbol)} for new accounts and stake, ` +
+        if (needed > units(creator.liquid)) {
+            problems.push(`eos-network:creator.funds: ${plan.creator} would pay ${fmt(needed)} for new accounts and stake, ` +
                 `and has ${creator.liquid || "nothing"}; transfer it more, or ask for less`);
         }
     } else if (resigned) {

@@ -2,8 +2,9 @@
 // (index.ts) only lists them. Mandatory rules stop what would break or endanger a network,
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { readAnyAsset } from "../rules/assets";
-import { MIN_ACTIVATED_STAKE } from "../planning/election";
+import { formatAsset, readAnyAsset } from "../rules/assets";
+import { LABEL_ROLE, publishScope } from "../rules/labels";
+import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
 
@@ -17,7 +18,6 @@ export const TYPES = {
     resign: EOSNET.resignation,
     provider: PROVIDER_TYPE,
 };
-const ROLE_LABEL = "io.eos-network.role";
 
 
 /** Public Antelope networks this project must never boot a copy of or write to. */
@@ -67,13 +67,13 @@ export const producerQuorum: StackValidationPolicy = {
         }
         const running = new Set<string>();
         for (const r of args.resources.filter((x) => x.type === TYPES.container)) {
-            const role = known(() => r.props.labels?.[ROLE_LABEL] as string | undefined);
+            const role = known(() => r.props.labels?.[LABEL_ROLE] as string | undefined);
             if (role) {
                 running.add(role);
             }
         }
         const missing = scheduled.filter((p) => !running.has(p));
-        const needed = Math.floor((2 * scheduled.length) / 3) + 1;
+        const needed = quorum(scheduled.length);
         const have = scheduled.length - missing.length;
         if (have < needed) {
             reportViolation(
@@ -102,7 +102,7 @@ export const httpLoopbackOnly: ResourceValidationPolicy = {
         const allowed = new Set(args.getConfig<{ allowedBindAddresses: string[] }>().allowedBindAddresses ?? []);
         const ip = known(() => args.props.httpBindAddress as string | undefined) ?? "127.0.0.1";
         const port = known(() => args.props.httpPort as number | undefined);
-        const where = ip === "" ? "0.0.0.0" : ip;
+        const where = publishScope(ip);
         if (!LOOPBACK.has(where) && !allowed.has(where)) {
             reportViolation(
                 `${args.name} publishes port ${port} on ${where}, beyond this machine; ` +
@@ -211,7 +211,7 @@ export const resignAfterElection: StackValidationPolicy = {
         }
         // Stake that will have voted: every voter's own CPU + NET.
         const staked = new Map<string, bigint>();
-        let decimals = 4;
+        let symbol = { code: "SYS", precision: 4 };
         for (const a of args.resources.filter((r) => r.type === TYPES.account)) {
             const name = known(() => a.props.name as string);
             const cpu = readAnyAsset(String(known(() => a.props.cpu) ?? ""));
@@ -219,7 +219,7 @@ export const resignAfterElection: StackValidationPolicy = {
             const units = (cpu?.units ?? 0n) + (net?.units ?? 0n);
             if (name && units > 0n) {
                 staked.set(name, units);
-                decimals = (cpu ?? net)!.symbol.precision;
+                symbol = (cpu ?? net)!.symbol;
             }
         }
         let voted = 0n;
@@ -228,10 +228,7 @@ export const resignAfterElection: StackValidationPolicy = {
             voted += (voter && staked.get(voter)) || 0n;
         }
         if (voted < MIN_ACTIVATED_STAKE) {
-            const fmt = (u: bigint) => {
-                const s = u.toString().padStart(decimals + 1, "0");
-                return decimals > 0 ? `${s.slice(0, -decimals)}.${s.slice(-decimals)}` : s;
-            };
+            const fmt = (u: bigint) => formatAsset(u, symbol);
             reportViolation(
                 `${resign.name} resigns eosio, but voters stake only ${fmt(voted)} of the ${fmt(MIN_ACTIVATED_STAKE)} eosio.system needs to elect producers`,
             );

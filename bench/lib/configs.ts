@@ -60,9 +60,9 @@ export function portsOf(cfg: RawConfig): number[] {
 }
 
 /** The validated StackConfig the program would see for `cfg` (same parse path as index.ts). */
-export function programConfig(cfg: RawConfig) {
+export function programPlan(cfg: RawConfig) {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { parseStackConfig, rawStackConfig } = require("../../config") as typeof import("../../config");
+    const { parseNetworkPlan, rawStackConfig } = require("../../config") as typeof import("../../config");
     const all = Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`eos-network:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-    return parseStackConfig(rawStackConfig(all));
+    return parseNetworkPlan(rawStackConfig(all));
 }

