@@ -263,9 +263,10 @@ function overlaps(a: string, b: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Engine probes
 
-function pingUnix(socketPath: string, timeoutMs = 2000): Promise<boolean | string> {
+/** GET /_ping with `request` (http or https): true when the engine answers OK, else what went wrong. */
+function ping(request: (opts: https.RequestOptions, cb: (res: http.IncomingMessage) => void) => http.ClientRequest, opts: https.RequestOptions): Promise<boolean | string> {
     return new Promise((resolve) => {
-        const req = http.request({ socketPath, path: "/_ping", timeout: timeoutMs }, (res) => {
+        const req = request({ ...opts, path: "/_ping" }, (res) => {
             let body = "";
             res.on("data", (d) => (body += d));
             res.on("end", () => resolve(res.statusCode === 200 && body === "OK" ? true : `HTTP ${res.statusCode} ${body}`));
@@ -276,17 +277,12 @@ function pingUnix(socketPath: string, timeoutMs = 2000): Promise<boolean | strin
     });
 }
 
+function pingUnix(socketPath: string, timeoutMs = 2000): Promise<boolean | string> {
+    return ping(http.request, { socketPath, timeout: timeoutMs });
+}
+
 function pingTls(host: TestHost, timeoutMs = 2000): Promise<boolean | string> {
-    return new Promise((resolve) => {
-        const req = https.request({ host: host.address, port: DOCKER_TLS_PORT, path: "/_ping", ca: host.tls.ca, cert: host.tls.cert, key: host.tls.key, timeout: timeoutMs, agent: false }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve(res.statusCode === 200 && body === "OK" ? true : `HTTP ${res.statusCode} ${body}`));
-        });
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", (e) => resolve(e.message));
-        req.end();
-    });
+    return ping(https.request, { host: host.address, port: DOCKER_TLS_PORT, ca: host.tls.ca, cert: host.tls.cert, key: host.tls.key, timeout: timeoutMs, agent: false });
 }
 
 /** An sshd answers: its banner comes over a plain TCP connection. */
