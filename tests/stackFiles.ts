@@ -13,3 +13,11 @@ export function stackConfigMap(stack: string): Record<string, string> {
     }
     return all;
 }
+
+/** Stand-ins for the boot's system contracts (tests/fixtures/contracts): no setup needed. */
+export const FIXTURE_CONTRACTS_DIR = path.join(__dirname, "fixtures", "contracts");
+
+/** `all` with eos-network:contracts pointed at the fixture contracts (a program run needs no .eosnet/). */
+export function withFixtureContracts(all: Record<string, string>): Record<string, string> {
+    return { ...all, "eos-network:contracts": JSON.stringify({ dir: FIXTURE_CONTRACTS_DIR }) };
+}

