@@ -5,6 +5,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { formatAsset, readAnyAsset } from "../rules/assets";
 import { LABEL_ROLE, publishScope } from "../rules/labels";
 import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
+import { predictElection } from "../planning/election";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
 
@@ -222,11 +223,15 @@ export const resignAfterElection: StackValidationPolicy = {
                 symbol = (cpu ?? net)!.symbol;
             }
         }
-        let voted = 0n;
-        for (const v of args.resources.filter((r) => r.type === TYPES.vote)) {
+        // The election as eosio.system counts it (planning/election.ts), from the votes the stack casts.
+        const voters = args.resources.filter((r) => r.type === TYPES.vote).flatMap((v) => {
             const voter = known(() => v.props.voter as string);
-            voted += (voter && staked.get(voter)) || 0n;
-        }
+            const proxy = known(() => v.props.proxy as string | undefined) || undefined;
+            // Not known yet (preview): count the voter, as a Vote always votes.
+            const votes = known(() => [...((v.props.producers as string[] | undefined) ?? [])]) ?? ["(not known yet)"];
+            return voter ? [{ name: voter, stake: staked.get(voter) ?? 0n, producers: votes, proxy }] : [];
+        });
+        const voted = predictElection(voters, []).activatedStake;
         if (voted < MIN_ACTIVATED_STAKE) {
             const fmt = (u: bigint) => formatAsset(u, symbol);
             reportViolation(

@@ -107,9 +107,9 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
         `missing ${["eosio.bios", "eosio.token", "eosio.msig", "eosio.system"].flatMap((n) => [`${n}/${n}.wasm`, `${n}/${n}.abi`]).join(", ")} in ${path.join(FIXTURE_CONTRACTS_DIR, "eosio.token")}`],
     ["contracts folder empty", (c) => (c.contracts = { dir: "" }), "eos-network:contracts.dir", "String must contain at least 1 character(s)"],
     // Creator, resign, schedule timeout.
-    ["creator short of what it gives", (c) => (c.creator = { name: "creatoraaaaa", funds: "1000.0000 SYS" }), "eos-network:creator.funds", "CREATOR_SHORT"],
+    ["creator short of what it gives", (c) => (c.creator = { name: "creatoraaaaa", funds: "1000.0000 SYS" }), "eos-network:creator.funds", "1000.0000 SYS does not cover the 200002020.0000 SYS it gives producers and accounts plus its own RAM and stake (100.1000 SYS)"],
     ["creator and team above the issue", (c) => { c.creator = { name: "creatoraaaaa", funds: "999999999.0000 SYS" }; c.teamAccounts = [{ name: "teamusers", funds: "10.0000 SYS" }]; },
-        "eos-network:chain.issue", "CREATOR_ISSUE"],
+        "eos-network:chain.issue", "the creator and team accounts are given 1000000009.0000 SYS in all, more than the 1000000000.0000 SYS issued to eosio"],
     ["creator name not an account name", (c) => (c.creator = { name: "Creator", funds: "1000.0000 SYS" }), "eos-network:creator.name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
     ["resign not a boolean", (c) => (c.resign = "yes"), "eos-network:resign", "Expected boolean, received string"],
     ["schedule timeout too short", (c) => (c.scheduleTimeoutSeconds = 5), "eos-network:scheduleTimeoutSeconds", "Number must be greater than or equal to 30"],

