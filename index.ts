@@ -1,15 +1,17 @@
 // eos-network: read and validate config, compute the plan once, build the network, export what a
 // user points cleos at. The program is a function so tests can run it under mocks, config and all.
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig, SECRET_KEYS_CONFIG } from "./config";
+import { HOST_CREDENTIALS_CONFIG, HostCredential, loadStackConfig, SECRET_KEYS_CONFIG } from "./config";
 import { Network } from "./components/network";
 
 export = async () => {
     // Every config problem is reported here, before any resource is registered.
-    const { plan, keyNames } = loadStackConfig(pulumi.runtime.allConfig());
+    const { plan, keyNames, hostCredentialNames } = loadStackConfig(pulumi.runtime.allConfig());
+    const config = new pulumi.Config("eos-network");
     const configuredKeys = keyNames.length > 0
-        ? { names: keyNames, values: new pulumi.Config("eos-network").requireSecretObject<Record<string, string>>(SECRET_KEYS_CONFIG) }
+        ? { names: keyNames, values: config.requireSecretObject<Record<string, string>>(SECRET_KEYS_CONFIG) }
         : undefined;
+    const hostCredentials = hostCredentialNames.length > 0 ? config.requireSecretObject<Record<string, HostCredential>>(HOST_CREDENTIALS_CONFIG) : undefined;
 
     const stack = pulumi.getStack();
     const network = new Network("eosnet", {
@@ -17,6 +19,7 @@ export = async () => {
         prefix: `eosnet-${stack}`,
         stackLabel: `${pulumi.getProject()}/${stack}`,
         configuredKeys,
+        hostCredentials,
     });
 
     return {
@@ -30,5 +33,7 @@ export = async () => {
         plannedSchedule: network.plannedSchedule,
         producerEndpoints: network.producerEndpoints,
         producerRewards: network.producerRewards,
+        nodes: network.nodes,
+        hosts: network.hosts,
     };
 };

@@ -7,10 +7,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
-import { CONTAINER_P2P_PORT, nodeObjectName } from "../planning/node";
-import { asset, NetworkPlan, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
+import { nodeObjectName } from "../planning/node";
+import { peerAddresses, p2pServerAddress } from "../planning/placement";
+import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
 import { chainRefusals, plannedChain } from "../planning/refusals";
-import { LABEL_MANAGED, LABEL_STACK, reachableAddress } from "../rules/labels";
+import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
 import { SYSTEM_ACCOUNTS } from "../rules/names";
 import { getChainState } from "../sdk/functions";
 import {
@@ -28,6 +29,17 @@ export interface NetworkArgs {
     stackLabel: string;
     /** Keys from `eos-network:keys` (secret): names known at plan time, values only as secrets. */
     configuredKeys?: { names: string[]; values: pulumi.Output<Record<string, string>> };
+    /** `eos-network:hostCredentials` (secret): each TLS host's client key, each ssh host's private key. */
+    hostCredentials?: pulumi.Output<Record<string, { tlsKey?: string; sshKey?: string }>>;
+}
+
+/** Where a node runs, as the stack's outputs and `npm run status` show it. */
+export interface NodeView {
+    host: string;
+    httpEndpoint: string;
+    /** Where peers on other hosts reach it (its alias on one engine). */
+    p2pAddress: string;
+    producers: string[];
 }
 
 interface AccountKey {
@@ -49,6 +61,10 @@ export class Network extends pulumi.ComponentResource {
     /** The schedule the configured votes elect (top 21 by stake, by name): known in preview. */
     public readonly plannedSchedule: pulumi.Output<string[]>;
     public readonly producerEndpoints: pulumi.Output<Record<string, string>>;
+    /** Every node by role: its host, endpoints and producers. */
+    public readonly nodes: pulumi.Output<Record<string, NodeView>>;
+    /** The hosts: where each is reached and its engine. */
+    public readonly hosts: pulumi.Output<Record<string, { address: string; docker: string }>>;
     /** Each registered producer's unpaid blocks and last claim time, as read by this up. */
     public readonly producerRewards: pulumi.Output<Rewards>;
     /** The provider holding this chain's endpoint and keys, for resources added beside the network. */
@@ -63,7 +79,8 @@ export class Network extends pulumi.ComponentResource {
         const plan = args.plan;
         const cfg = plan.config;
         const host = this.hostProvider = new Provider(`${name}-host`, {}, { parent: this });
-        const endpoint = (n: PlannedNode) => `http://${reachableAddress(cfg.node.httpBindAddress)}:${n.httpPort}`;
+        const endpoint = (n: PlannedNode) => `http://${hostOf(plan, n).address}:${n.httpPort}`;
+        const onHosts = placedOnHosts(plan);
 
         const keyFor = accountKeys(this, name, host, args.configuredKeys);
         const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
@@ -85,17 +102,48 @@ export class Network extends pulumi.ComponentResource {
         }, { parent: this });
 
         const labels = { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel };
-        const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this, provider: host, deleteBeforeReplace: true });
+        // On one engine: docker objects on the host provider, nodes on the chain provider (as before
+        // hosts). Across hosts: one provider per host holds its engine's credentials, the chain
+        // endpoints and the signing keys of its nodes only, and serves its network, volumes and nodes.
+        const engines = new Map<string, { objects: Provider; nodes: Provider; network: DockerNetwork }>();
+        if (!onHosts) {
+            const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this, provider: host, deleteBeforeReplace: true });
+            engines.set(plan.hosts[0].name, { objects: host, nodes: chain, network });
+        } else {
+            const signingKey = (n: PlannedNode) => (n.role === "boot" ? bootKey.privateKey : keys.get(n.role)!.privateKey);
+            for (const h of plan.hosts.filter((x) => plan.nodes.some((n) => n.host === x.name))) {
+                if (h.transport === "tcp") {
+                    pulumi.log.warn(`host ${h.name}: its engine ${h.docker} is reached over plain tcp, unauthenticated and unencrypted: anyone who reaches that port controls ` +
+                        "the engine. Fine for a closed lab network; elsewhere give hosts[].tls (or use ssh://)", this);
+                }
+                const credential = (k: "tlsKey" | "sshKey") => args.hostCredentials && pulumi.secret(args.hostCredentials.apply((c) => c[h.name]?.[k] ?? ""));
+                const engine = new Provider(`${name}-host-${h.name}`, {
+                    dockerHost: h.docker, hostName: h.name, hostAddress: h.address,
+                    ...(h.transport === "tls" ? { tlsCa: h.tls!.ca, tlsCert: h.tls!.cert, tlsKey: credential("tlsKey") } : {}),
+                    ...(h.transport === "ssh" ? { sshKey: credential("sshKey"), sshHostKey: h.sshHostKey } : {}),
+                    endpoint: this.httpEndpoint, fallbackEndpoints: producerPlans.map(endpoint), chainId: this.chainId,
+                    keys: pulumi.all(plan.nodes.filter((n) => n.host === h.name).map(signingKey)),
+                }, { parent: this });
+                const network = new DockerNetwork(`${name}-network-${h.name}`, { name: `${args.prefix}-net`, labels: { ...labels, [LABEL_HOST]: h.name } },
+                    { parent: this, provider: engine, deleteBeforeReplace: true });
+                engines.set(h.name, { objects: engine, nodes: engine, network });
+            }
+            pulumi.log.info(`placement: ${plan.hosts.map((h) => `${h.name} (${h.address}): ${plan.nodes.filter((n) => n.host === h.name).map((n) => n.role).join(", ") || "no nodes"}`).join("; ")}`, this);
+        }
         const node = (n: PlannedNode, signingKey: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions) => {
             const agent = nodeObjectName(args.prefix, n.role);
+            const engine = engines.get(n.host)!;
             return new Node(`${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`, {
-                prefix: args.prefix, stackLabel: args.stackLabel, role: n.role, image: cfg.node.image, httpBindAddress: cfg.node.httpBindAddress,
-                httpPort: n.httpPort, startTimeoutSeconds: cfg.node.startTimeoutSeconds, network: network.name, genesis, chainId: this.chainId,
-                hostProvider: host, chainProvider: chain, signingKeys: [signingKey],
+                prefix: args.prefix, stackLabel: args.stackLabel, role: n.role, image: cfg.node.image,
+                httpBindAddress: onHosts ? hostOf(plan, n).address : cfg.node.httpBindAddress, httpPort: n.httpPort,
+                host: onHosts ? n.host : undefined, p2pPort: onHosts ? n.p2pPort : 0,
+                startTimeoutSeconds: cfg.node.startTimeoutSeconds, network: engine.network.name, genesis, chainId: this.chainId,
+                hostProvider: engine.objects, chainProvider: engine.nodes, signingKeys: [signingKey],
                 settings: {
-                    p2pServerAddress: `${agent}:${CONTAINER_P2P_PORT}`, agentName: agent, producerNames: n.producerNames, enableStaleProduction: n.enableStaleProduction,
-                    peers: n.peers.map((role) => `${nodeObjectName(args.prefix, role)}:${CONTAINER_P2P_PORT}`),
+                    p2pServerAddress: p2pServerAddress(plan, n, args.prefix), agentName: agent, producerNames: n.producerNames, enableStaleProduction: n.enableStaleProduction,
+                    peers: peerAddresses(plan, n, args.prefix),
                     chainStateDbSizeMb: cfg.node.chainStateDbSizeMb, maxTransactionTimeMs: cfg.node.maxTransactionTimeMs, extraConfig: cfg.node.extraConfig,
+                    ...(onHosts ? { netApi: true } : {}),
                 },
             }, opts);
         };
@@ -139,6 +187,10 @@ export class Network extends pulumi.ComponentResource {
         // runs, so after a key rotation the node already holds the new key when the chain asks for it.
         const nodes = new Map(producerPlans.map((n) => [n.role, node(n, keys.get(n.role)!.publicKey, { parent: this, dependsOn: [boot] })]));
         this.producerEndpoints = pulumi.all(Object.fromEntries([...nodes].map(([p, n]) => [p, n.httpEndpoint])));
+        this.nodes = pulumi.output(Object.fromEntries(plan.nodes.map((n) => [n.role, {
+            host: n.host, httpEndpoint: endpoint(n), p2pAddress: p2pServerAddress(plan, n, args.prefix), producers: n.role === "boot" ? [] : n.producerNames,
+        }])));
+        this.hosts = pulumi.output(Object.fromEntries(plan.hosts.map((h) => [h.name, { address: h.address, docker: h.docker ?? "" }])));
         const registrations = plan.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
             producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
         }, onChain([accounts.get(p.name)!, ...(nodes.has(p.name) ? [nodes.get(p.name)!] : [])])));
@@ -173,6 +225,7 @@ export class Network extends pulumi.ComponentResource {
         this.registerOutputs({
             httpEndpoint: this.httpEndpoint, chainId: this.chainId, headBlock: this.headBlock, lib: this.lib, activatedFeatures: this.activatedFeatures,
             activeProducers: this.activeProducers, plannedSchedule: this.plannedSchedule, producerEndpoints: this.producerEndpoints, producerRewards: this.producerRewards,
+            nodes: this.nodes, hosts: this.hosts,
         });
     }
 }

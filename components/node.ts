@@ -2,7 +2,7 @@
 // named after the chain id, so a new genesis is a new volume (and a new container): nodeos never
 // meets the data of another chain.
 import * as pulumi from "@pulumi/pulumi";
-import { LABEL_CHAIN, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
+import { LABEL_CHAIN, LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
 import { nodeObjectName, NodeSettings } from "../planning/node";
 import { DockerVolume, NodeosContainer } from "../sdk/resources";
 
@@ -16,6 +16,10 @@ export interface NodeArgs {
     network: pulumi.Input<string>;
     httpBindAddress: string;
     httpPort: number;
+    /** Host port its p2p listener is published on (0: not published, peers on the same engine only). */
+    p2pPort: number;
+    /** The configured host it is placed on (labelled on its container and volume); none on the one implicit engine. */
+    host?: string;
     genesis: pulumi.Input<string>;
     chainId: pulumi.Input<string>;
     settings: NodeSettings;
@@ -37,8 +41,9 @@ export class Node extends pulumi.ComponentResource {
     constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eosnet:index:Node", name, {}, opts);
         const objectName = nodeObjectName(args.prefix, args.role);
+        const placed: Record<string, string> = args.host ? { [LABEL_HOST]: args.host } : {};
         const labels = pulumi.output(args.chainId).apply((chainId) => ({
-            [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role, [LABEL_CHAIN]: chainId,
+            [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role, [LABEL_CHAIN]: chainId, ...placed,
         }));
 
         const volume = new DockerVolume(`${name}-volume`, {
@@ -53,8 +58,9 @@ export class Node extends pulumi.ComponentResource {
             aliases: [objectName],
             httpPort: args.httpPort,
             httpBindAddress: args.httpBindAddress,
+            p2pPort: args.p2pPort,
             volume: volume.name,
-            labels: { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role },
+            labels: { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel, [LABEL_ROLE]: args.role, ...placed },
             genesis: args.genesis,
             settings: args.settings,
             signingKeys: args.signingKeys,

@@ -3,7 +3,7 @@
 // the path of the field to fix. No I/O but the file checks' `exists`.
 import * as fs from "fs";
 import * as path from "path";
-import { asset, fundedAccounts, NetworkPlan, stackAccounts } from "../planning/plan";
+import { asset, fundedAccounts, NetworkPlan, placedOnHosts, stackAccounts } from "../planning/plan";
 import { legacyPublicKey } from "../keys/keys";
 import { isSystemName, PRIVATE_KEY_FORM } from "../rules/names";
 import { MIN_ACTIVATED_STAKE } from "../rules/schedule";
@@ -51,15 +51,7 @@ export function crossFieldProblems(plan: NetworkPlan): Problem[] {
         out.push({ path: ["chain", "issue"], message: `producers and accounts are given ${fmt(given + team)} in all, more than the ${fmt(issue)} issued to eosio` });
     }
 
-    // Ports: distinct on the host.
-    const ports = new Map<number, string>();
-    for (const n of plan.nodes) {
-        if (ports.has(n.httpPort)) {
-            out.push({ path: n.httpPortPath, message: `port ${n.httpPort} is already used by ${ports.get(n.httpPort)}` });
-        } else {
-            ports.set(n.httpPort, dotted(n.httpPortPath));
-        }
-    }
+    out.push(...hostProblems(plan));
 
     // Votes and proxies.
     const producerNames = new Set(plan.producers.map((p) => p.name));
@@ -92,6 +84,47 @@ export function crossFieldProblems(plan: NetworkPlan): Problem[] {
             message: `voters stake ${fmt(plan.election.activatedStake)} in all; eosio.system elects producers only once ${fmt(MIN_ACTIVATED_STAKE)} has voted (min_activated_stake)` +
                 (plan.symbol.precision === 4 ? "" : `: a raw amount, so at precision ${plan.symbol.precision} that many tokens; raise the voters' funds (and chain.issue, chain.maxSupply with them)`),
         });
+    }
+    return out;
+}
+
+/**
+ * Hosts: unique names, nodes placed on configured hosts, tls only for tcp engines, and the ports
+ * each host publishes (HTTP, and p2p across hosts) distinct on it.
+ */
+export function hostProblems(plan: NetworkPlan): Problem[] {
+    const out: Problem[] = [];
+    const cfg = plan.config;
+    const names = new Map<string, number>();
+    cfg.hosts.forEach((h, i) => {
+        if (names.has(h.name)) {
+            out.push({ path: ["hosts", i, "name"], message: `duplicate host name ${h.name} (also at hosts[${names.get(h.name)}])` });
+        }
+        names.set(h.name, i);
+        if (h.tls && !h.docker.startsWith("tcp://")) {
+            out.push({ path: ["hosts", i, "tls"], message: `tls material is for a tcp:// engine; ${h.docker} is reached without it` });
+        }
+    });
+    const onHosts = placedOnHosts(plan);
+    const ports = new Map<string, string>();
+    for (const n of plan.nodes) {
+        if (!onHosts && cfg.hosts.length === 0 && (n.role === "boot" ? cfg.bootNode.host : cfg.producers.find((p) => p.name === n.role)?.host)) {
+            out.push({ path: n.hostPath, message: "names a host, but eos-network:hosts is empty: list the hosts first" });
+            continue;
+        }
+        if (onHosts && !names.has(n.host)) {
+            out.push({ path: n.hostPath, message: `no host named ${n.host} in eos-network:hosts (${[...names.keys()].join(", ")})` });
+            continue;
+        }
+        const published: [number, ConfigPath, string][] = [[n.httpPort, n.httpPortPath, "HTTP"], ...(onHosts ? [[n.p2pPort, n.p2pPortPath, "p2p"] as [number, ConfigPath, string]] : [])];
+        for (const [port, at, what] of published) {
+            const key = `${n.host}:${port}`;
+            if (ports.has(key)) {
+                out.push({ path: at, message: onHosts ? `port ${port} (${what}) is already used on host ${n.host} by ${ports.get(key)}` : `port ${port} is already used by ${ports.get(key)}` });
+            } else {
+                ports.set(key, dotted(at));
+            }
+        }
     }
     return out;
 }

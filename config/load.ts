@@ -56,6 +56,73 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
 /** `eos-network:keys`: a secret object of account name -> private key (`pulumi config set --secret --path`). */
 export const SECRET_KEYS_CONFIG = "keys";
 
+/** `eos-network:hostCredentials`: a secret object of host name -> { tlsKey } (a tcp engine's client key) or { sshKey } (an ssh engine's private key). */
+export const HOST_CREDENTIALS_CONFIG = "hostCredentials";
+
+/** A host's secret credentials, as the provider of that host takes them. */
+export interface HostCredential {
+    tlsKey?: string;
+    sshKey?: string;
+}
+
+/** What is wrong with the host credentials (never their values): every TLS and ssh host has its key, nothing else is there. */
+export function hostCredentialProblems(plan: NetworkPlan, creds: Record<string, unknown> | undefined): { path: string; message: string }[] {
+    const at = (h: string, k?: string) => `eos-network:${HOST_CREDENTIALS_CONFIG}.${h}${k ? `.${k}` : ""}`;
+    const problems: { path: string; message: string }[] = [];
+    const hosts = new Map(plan.hosts.filter((h) => !h.implicit).map((h) => [h.name, h]));
+    for (const [name, value] of Object.entries(creds ?? {})) {
+        const host = hosts.get(name);
+        if (!host) {
+            problems.push({ path: at(name), message: "no such host in eos-network:hosts (typo?)" });
+            continue;
+        }
+        const fields = value !== null && typeof value === "object" ? Object.entries(value as Record<string, unknown>) : [];
+        if (fields.length === 0) {
+            problems.push({ path: at(name), message: "expected { tlsKey: <PEM> } or { sshKey: <PEM> }" });
+        }
+        for (const [k, v] of fields) {
+            if (k !== "tlsKey" && k !== "sshKey") {
+                problems.push({ path: at(name, k), message: "unknown key (expected tlsKey or sshKey)" });
+            } else if (typeof v !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v)) {
+                problems.push({ path: at(name, k), message: "expected a PEM private key" });
+            }
+        }
+    }
+    for (const h of hosts.values()) {
+        const c = (creds?.[h.name] ?? {}) as HostCredential;
+        if (h.transport === "tls" && !c.tlsKey) {
+            problems.push({ path: at(h.name, "tlsKey"), message: `host ${h.name} is reached over TLS (${h.docker}): its client key is needed (pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.${h.name}.tlsKey -- "$(cat key.pem)")` });
+        }
+        if (h.transport === "ssh" && !c.sshKey) {
+            problems.push({ path: at(h.name, "sshKey"), message: `host ${h.name} is reached over ssh (${h.docker}): its private key is needed (pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.${h.name}.sshKey -- "$(cat id_ed25519)")` });
+        }
+    }
+    return problems;
+}
+
+/** A config entry holding an object (parsed), with a problem when it is not one or is not secret. */
+function secretObject(all: Record<string, string>, name: string, what: string, isSecret: (key: string) => boolean, problems: { path: string; message: string }[], hint: string) {
+    const key = `eos-network:${name}`;
+    const entry = all[key];
+    if (entry === undefined) {
+        return undefined;
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(entry);
+    } catch {
+        parsed = undefined;
+    }
+    const isObject = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+    if (!isObject) {
+        problems.push({ path: key, message: `expected an object of ${what}` });
+    }
+    if (!isSecret(key)) {
+        problems.push({ path: key, message: `holds private keys: set it with --secret (${hint})` });
+    }
+    return isObject ? (parsed as Record<string, unknown>) : undefined;
+}
+
 /** Whether Pulumi holds a config key as a secret (unknown: assume it does). The SDK exports no typed check. */
 function configIsSecret(key: string): boolean {
     const runtimeConfig = require("@pulumi/pulumi/runtime/config");
@@ -72,35 +139,20 @@ export interface LoadOptions {
  * The whole config path of a program run: `eos-network:*` from Pulumi's config map, the plan and
  * its checks, then the secret keys and the files. Throws one ConfigError with every problem found.
  */
-export function loadStackConfig(all: Record<string, string>, opts: LoadOptions = {}): { plan: NetworkPlan; config: StackConfig; keyNames: string[] } {
+export function loadStackConfig(all: Record<string, string>, opts: LoadOptions = {}): { plan: NetworkPlan; config: StackConfig; keyNames: string[]; hostCredentialNames: string[] } {
     const plan = parseNetworkPlan(rawStackConfig(all));
-    const keysKey = `eos-network:${SECRET_KEYS_CONFIG}`;
-    const entry = all[keysKey];
     const problems: { path: string; message: string }[] = [];
-    let keys: Record<string, unknown> | undefined;
-    if (entry !== undefined) {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(entry);
-        } catch {
-            parsed = undefined;
-        }
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-            problems.push({ path: keysKey, message: "expected an object of account name -> private key" });
-        } else {
-            keys = parsed as Record<string, unknown>;
-        }
-        if (!(opts.isSecret ?? configIsSecret)(keysKey)) {
-            problems.push({ path: keysKey, message: "holds private keys: set it with --secret (pulumi config set --secret --path keys.<account> <key>)" });
-        }
-    }
+    const isSecret = opts.isSecret ?? configIsSecret;
+    const keys = secretObject(all, SECRET_KEYS_CONFIG, "account name -> private key", isSecret, problems, "pulumi config set --secret --path keys.<account> <key>");
+    const creds = secretObject(all, HOST_CREDENTIALS_CONFIG, "host name -> { tlsKey } or { sshKey }", isSecret, problems, `pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.<host>.tlsKey <PEM>`);
+    problems.push(...hostCredentialProblems(plan, creds));
     problems.push(...keyProblems(plan, keys, publicKeyOf));
     problems.push(...contractProblems(plan.config.contracts.dir, opts.exists));
     problems.push(...named(teamFileProblems(plan.config.teamAccounts)));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
-    return { plan, config: plan.config, keyNames: Object.keys(keys ?? {}) };
+    return { plan, config: plan.config, keyNames: Object.keys(keys ?? {}), hostCredentialNames: Object.keys(creds ?? {}) };
 }
 
 /** Collects `eos-network:*` values from Pulumi's config map (as given by pulumi.runtime.allConfig()). */
@@ -111,7 +163,7 @@ export function rawStackConfig(all: Record<string, string>): Record<string, unkn
             continue;
         }
         const name = key.slice("eos-network:".length);
-        if (name === SECRET_KEYS_CONFIG) {
+        if (name === SECRET_KEYS_CONFIG || name === HOST_CREDENTIALS_CONFIG) {
             continue; // secret: read through pulumi.Config, never parsed into plain config
         }
         try {

@@ -23,10 +23,30 @@ export const NodeRuntimeSchema = z
     })
     .strict();
 
+/** A host name: what hosts[].name, bootNode.host and producers[].host say. */
+export const hostName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, "expected a host name: 1 to 31 of a-z, 0-9 and '-', starting with a letter or digit");
+
+export const HostSchema = z
+    .object({
+        /** What nodes, messages and `npm run status` call this host. */
+        name: hostName,
+        /** Its docker engine: unix:///path, tcp://host:port (TLS unless tls is left out) or ssh://user@host[:port]. */
+        docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+|ssh:\/\/[^/]+)$/, "expected unix:///path, tcp://host:port or ssh://user@host[:port]"),
+        /** Where the other hosts and this machine reach the ports it publishes: an address of the host itself. */
+        address: z.string().regex(/^[0-9a-zA-Z.:-]+$/, "expected an IP address or a host name"),
+        /** The engine's CA and this client's certificate (PEM text); the client key is eos-network:hostCredentials.<name>.tlsKey (secret). */
+        tls: z.object({ ca: z.string().min(1), cert: z.string().min(1) }).strict().optional(),
+        /** For an ssh engine: the host's public key ("ssh-ed25519 AAAA..."); the connection is refused when the host shows another. */
+        sshHostKey: z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ [A-Za-z0-9+/=]+( .*)?$/, "expected an OpenSSH public key line").optional(),
+    })
+    .strict();
+
 export const BootNodeSchema = z
     .object({
         httpPort: port.default(8888),
         p2pPort: port.default(9876),
+        /** The host it runs on (hosts[].name); default: the first host. */
+        host: hostName.optional(),
     })
     .strict();
 
@@ -50,6 +70,10 @@ export const ProducerSchema = z
         runsNode: z.boolean().default(true),
         /** Host port of this producer's HTTP API; default: boot port + position in the list. */
         httpPort: port.optional(),
+        /** Host port its p2p listener is published on when hosts are configured; default: boot p2p port + position in the list. */
+        p2pPort: port.optional(),
+        /** The host its node runs on (hosts[].name); default: the boot node's host. */
+        host: hostName.optional(),
         /** Funds given to the producer account at creation, split by the stake rule; default 1000 tokens. */
         funds: z.string().optional(),
         /** The key this producer must have; its private key is eos-network:keys.<name> (secret). */
@@ -153,6 +177,8 @@ const StackConfigObject = z
         /** How long `up` waits for the desired producer schedule to be active. */
         scheduleTimeoutSeconds: z.number().int().min(30).default(600),
         bootNode: BootNodeSchema.default({}),
+        /** The docker engines the nodes run on; none: the one local engine, nothing published beyond node.httpBindAddress. */
+        hosts: z.array(HostSchema).default([]),
         chain: ChainSchema.default({}),
     })
     .strict();

@@ -19,6 +19,8 @@ export interface NodeSettings {
     maxTransactionTimeMs: number;
     agentName: string;
     extraConfig: string[];
+    /** net_api_plugin, for the peers `npm run status` shows (nodes across hosts). */
+    netApi?: boolean;
 }
 
 export interface SignatureKey {
@@ -39,6 +41,7 @@ export function renderConfigIni(s: NodeSettings): string {
         ...s.peers.map((p) => `p2p-peer-address = ${p}`),
         "plugin = eosio::chain_api_plugin",
         "plugin = eosio::producer_api_plugin",
+        ...(s.netApi ? ["plugin = eosio::net_api_plugin"] : []),
         `chain-state-db-size-mb = ${s.chainStateDbSizeMb}`,
         "resource-monitor-space-threshold = 99",
         "abi-serializer-max-time-ms = 2000",

@@ -4,6 +4,7 @@
 // component, the refusals and the policy pack all read this one value.
 import type { ConfigPath, Problem } from "../config/paths";
 import type { StackConfig } from "../config/schema";
+import { reachableAddress } from "../rules/labels";
 import { CoreSymbol, formatAsset, readAsset, splitFunds, StakeRule, StakeSplit } from "../rules/assets";
 import { generateDistribution } from "./distribution";
 import { ElectionResult, predictElection } from "./election";
@@ -44,9 +45,32 @@ export type PlannedProducer = PlannedAccount & {
     claimRewards: boolean;
 };
 
+/** A docker engine the nodes run on. */
+export interface PlannedHost {
+    name: string;
+    /** Config path of its entry (the implicit local host: node.httpBindAddress). */
+    path: ConfigPath;
+    /** The engine (unix://, tcp://, ssh://); undefined: the provider's default (DOCKER_HOST or the local socket). */
+    docker?: string;
+    /** How the engine is reached: a tcp engine without tls material is unauthenticated. */
+    transport: "default" | "unix" | "tls" | "tcp" | "ssh";
+    /** Where the ports it publishes are reached, by the other hosts and by this machine. */
+    address: string;
+    tls?: { ca: string; cert: string };
+    sshHostKey?: string;
+    /** No hosts configured: the one local engine, wired as before hosts existed (names and providers unchanged). */
+    implicit: boolean;
+}
+
 export interface PlannedNode {
     /** "boot", or the producer it signs for. */
     role: string;
+    /** The host it runs on, and the config field that places it there. */
+    host: string;
+    hostPath: ConfigPath;
+    /** Port on its host its p2p listener is published on (only with configured hosts), and its field. */
+    p2pPort: number;
+    p2pPortPath: ConfigPath;
     /** Port on the host its HTTP API is published on, and the config field that sets it. */
     httpPort: number;
     httpPortPath: ConfigPath;
@@ -72,6 +96,8 @@ export interface NetworkPlan {
     schedule: string[];
     /** The boot node first, then one per producer that runs a node, in config order. */
     nodes: PlannedNode[];
+    /** The configured hosts, or the one implicit local host. */
+    hosts: PlannedHost[];
 }
 
 /** Share of the creator's funds staked for its own CPU and NET (it signs every account's creation). */
@@ -214,7 +240,7 @@ export function planNetwork(cfg: StackConfig): NetworkPlan {
 
     const election = predictElection(accounts.map((a) => ({ name: a.name, stake: a.split.cpu + a.split.net, producers: a.votes, proxy: a.proxy, isProxy: a.isProxy })),
         producers.map((p) => p.name));
-    return { config: cfg, symbol, stakeRule, token, creator, producers, accounts, team, election, schedule: election.schedule, nodes: planNodes(cfg, producers) };
+    return { config: cfg, symbol, stakeRule, token, creator, producers, accounts, team, election, schedule: election.schedule, nodes: planNodes(cfg, producers), hosts: planHosts(cfg) };
 }
 
 /**
@@ -224,19 +250,48 @@ export function planNetwork(cfg: StackConfig): NetworkPlan {
  * recent block: the first producer with a node may produce on a stale chain.
  */
 function planNodes(cfg: StackConfig, producers: PlannedProducer[]): PlannedNode[] {
+    const bootHost = cfg.bootNode.host ?? cfg.hosts[0]?.name ?? LOCAL_HOST;
     const boot: PlannedNode = {
-        role: "boot", httpPort: cfg.bootNode.httpPort, httpPortPath: at("bootNode", "httpPort"), producerNames: ["eosio"], enableStaleProduction: true, peers: [],
+        role: "boot", host: bootHost, hostPath: at("bootNode", "host"), p2pPort: cfg.bootNode.p2pPort, p2pPortPath: at("bootNode", "p2pPort"),
+        httpPort: cfg.bootNode.httpPort, httpPortPath: at("bootNode", "httpPort"), producerNames: ["eosio"], enableStaleProduction: true, peers: [],
     };
     const restartProducer = producers.find((p) => p.runsNode)?.name;
     const running = producers.map((p, i) => ({ p, i })).filter(({ p }) => p.runsNode);
     return [boot, ...running.map(({ p, i }, n) => ({
         role: p.name,
+        host: cfg.producers[i].host ?? bootHost,
+        hostPath: at("producers", i, "host"),
+        p2pPort: cfg.producers[i].p2pPort ?? cfg.bootNode.p2pPort + i + 1,
+        p2pPortPath: at("producers", i, "p2pPort"),
         httpPort: cfg.producers[i].httpPort ?? cfg.bootNode.httpPort + i + 1,
         httpPortPath: at("producers", i, "httpPort"),
         producerNames: [p.name],
         enableStaleProduction: p.name === restartProducer,
         peers: ["boot", ...running.slice(0, n).map((r) => r.p.name)],
     }))];
+}
+
+/** The host of a stack without hosts: the provider's own engine. */
+export const LOCAL_HOST = "local";
+
+function planHosts(cfg: StackConfig): PlannedHost[] {
+    if (cfg.hosts.length === 0) {
+        return [{ name: LOCAL_HOST, path: at("node", "httpBindAddress"), transport: "default", address: reachableAddress(cfg.node.httpBindAddress), implicit: true }];
+    }
+    return cfg.hosts.map((h, i) => ({
+        name: h.name, path: at("hosts", i), docker: h.docker, address: h.address, tls: h.tls, sshHostKey: h.sshHostKey, implicit: false,
+        transport: h.docker.startsWith("unix://") ? "unix" : h.docker.startsWith("ssh://") ? "ssh" : h.tls ? "tls" : "tcp",
+    }));
+}
+
+/** Whether the nodes are placed on configured hosts (else: the one local engine, as before hosts). */
+export function placedOnHosts(plan: NetworkPlan): boolean {
+    return !plan.hosts[0].implicit;
+}
+
+/** The host of a node. */
+export function hostOf(plan: NetworkPlan, node: PlannedNode): PlannedHost {
+    return plan.hosts.find((h) => h.name === node.host) ?? plan.hosts[0];
 }
 
 /** The plan's amount in its core symbol, as resource inputs and messages write it. */

@@ -13,7 +13,16 @@ export const ProviderConfigSchema = z
         keys: z.array(z.string()).default([])
             .describe("Private keys the provider signs transactions and blocks with (a secret). Keys held before stay, to sign a rotation away from them."),
         dockerHost: z.string().optional()
-            .describe("Docker engine: unix:///path, tcp://host:port (TLS from DOCKER_CERT_PATH) or ssh://user@host; default DOCKER_HOST or the local socket."),
+            .describe("Docker engine: unix:///path, tcp://host:port (TLS from tlsCa/tlsCert/tlsKey, else DOCKER_CERT_PATH) or ssh://user@host; default DOCKER_HOST or the local socket."),
+        hostName: z.string().optional()
+            .describe("The name of the host this provider's engine runs on (stack config hosts[].name): errors and progress name it."),
+        hostAddress: z.string().optional()
+            .describe("Where the host's published ports are reached: node ports may be published on it."),
+        tlsCa: z.string().optional().describe("PEM of the CA that signed the tcp engine's certificate."),
+        tlsCert: z.string().optional().describe("PEM of this client's certificate for the tcp engine."),
+        tlsKey: z.string().optional().describe("PEM of this client's key for the tcp engine (a secret)."),
+        sshKey: z.string().optional().describe("PEM of the private key for an ssh:// engine (a secret)."),
+        sshHostKey: z.string().optional().describe("The ssh host's public key (\"ssh-ed25519 AAAA...\"): the connection is refused when the host shows another."),
     })
     .strict();
 

@@ -25,7 +25,7 @@ export function checkProviderConfig(olds: Record<string, unknown>, news: Record<
 export function diffProviderConfig(olds: Record<string, unknown>, news: Record<string, unknown>) {
     const o = unwrapSecrets(olds).value as Record<string, unknown>;
     const n = unwrapSecrets(news).value as Record<string, unknown>;
-    const changed = ["endpoint", "fallbackEndpoints", "chainId", "keys", "dockerHost"].filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
+    const changed = ["endpoint", "fallbackEndpoints", "chainId", "keys", "dockerHost", "hostName", "hostAddress", "tlsCa", "tlsCert", "tlsKey", "sshKey", "sshHostKey"].filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
     const replaces = changed.includes("chainId") && o.chainId !== undefined ? ["chainId"] : [];
     return { changed, replaces };
 }

@@ -73,7 +73,8 @@ export class EosnetProvider implements pulumiProvider.Provider {
                 return this.chainClient;
             },
             docker: () => {
-                this.dockerEngine ??= connectDocker(this.config.dockerHost);
+                const c = this.config;
+                this.dockerEngine ??= connectDocker(c.dockerHost, { hostName: c.hostName, tlsCa: c.tlsCa, tlsCert: c.tlsCert, tlsKey: c.tlsKey, sshKey: c.sshKey, sshHostKey: c.sshHostKey });
                 return this.dockerEngine.catch((e) => {
                     this.dockerEngine = undefined;
                     throw e;

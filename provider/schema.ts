@@ -116,7 +116,9 @@ export function packageSchema(name: string, version: string, modules: AnyModule[
         };
     }
     const config = objectOf(ProviderConfigSchema, `${name}:index:ProviderConfig`, types);
-    config.properties.keys = { ...config.properties.keys, secret: true };
+    for (const k of ["keys", "tlsKey", "sshKey"]) {
+        config.properties[k] = { ...config.properties[k], secret: true };
+    }
     return {
         name,
         version,

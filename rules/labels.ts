@@ -9,6 +9,8 @@ export const LABEL_PROVIDER = "io.eos-network.provider";
 export const PROVIDER_LABEL_VALUE = "eosnet";
 /** A node's role: boot, or the producer's name. */
 export const LABEL_ROLE = "io.eos-network.role";
+/** The host (stack config hosts[].name) a node and its volume are placed on. */
+export const LABEL_HOST = "io.eos-network.host";
 /** The chain id a node's volume holds. */
 export const LABEL_CHAIN = "io.eos-network.chain";
 /** The create-time spec of a container, to tell drift from a config change. */

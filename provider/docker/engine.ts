@@ -37,49 +37,88 @@ export function negotiateApiVersion(serverMax: string, serverMin?: string): stri
     return chosen;
 }
 
+/** How an engine is reached beyond its address: TLS material and ssh keys from the provider's configuration. */
+export interface EngineAccess {
+    /** The host the engine runs on (stack config hosts[].name), for messages. */
+    hostName?: string;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    sshKey?: string;
+    /** "ssh-ed25519 AAAA...": the only host key an ssh engine may show. */
+    sshHostKey?: string;
+}
+
+/** The raw host key of an OpenSSH public key line, for ssh2's hostVerifier. */
+function hostKeyBlob(line: string): Buffer {
+    const blob = line.trim().split(/\s+/)[1];
+    if (!blob) {
+        throw new EosnetError(`sshHostKey '${line}' is not a public key line ("ssh-ed25519 AAAA...")`);
+    }
+    return Buffer.from(blob, "base64");
+}
+
 /** dockerode connection options for a DOCKER_HOST-style address. */
-export function connectionOptions(host: string | undefined): { options: Docker.DockerOptions; label: string } {
+export function connectionOptions(host: string | undefined, access: EngineAccess = {}): { options: Docker.DockerOptions; label: string } {
     const h = host || process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
+    const label = access.hostName ? `host ${access.hostName} (${h})` : h;
     if (h.startsWith("unix://")) {
-        return { options: { socketPath: h.slice("unix://".length) }, label: h };
+        return { options: { socketPath: h.slice("unix://".length), timeout: ENGINE_TIMEOUT_MS }, label };
     }
     const url = new URL(h);
     if (url.protocol === "ssh:") {
+        const expected = access.sshHostKey ? hostKeyBlob(access.sshHostKey) : undefined;
         return {
-            options: { protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: url.username || undefined } as Docker.DockerOptions,
-            label: h,
+            // No per-request timeout over ssh: docker-modem's request timeout does not apply to the ssh
+            // stream; the ssh handshake has its own deadline.
+            options: {
+                protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: url.username || undefined,
+                sshOptions: {
+                    readyTimeout: 20_000,
+                    ...(access.sshKey ? { privateKey: access.sshKey } : {}),
+                    ...(expected ? { hostVerifier: (key: Buffer) => key.equals(expected) } : {}),
+                },
+            } as Docker.DockerOptions,
+            label,
         };
     }
     if (url.protocol === "tcp:" || url.protocol === "https:" || url.protocol === "http:") {
         const certDir = process.env.DOCKER_CERT_PATH;
-        const tls = url.protocol === "https:" || process.env.DOCKER_TLS_VERIFY === "1" || !!certDir;
+        const own = access.tlsCa !== undefined || access.tlsCert !== undefined || access.tlsKey !== undefined;
+        const tls = own || url.protocol === "https:" || process.env.DOCKER_TLS_VERIFY === "1" || !!certDir;
         const read = (f: string) => (certDir ? fs.readFileSync(path.join(certDir, f)) : undefined);
+        const material = own ? { ca: access.tlsCa, cert: access.tlsCert, key: access.tlsKey }
+            : tls && certDir ? { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") } : {};
         return {
-            options: {
-                protocol: tls ? "https" : "http",
-                host: url.hostname,
-                port: Number(url.port || (tls ? 2376 : 2375)),
-                ...(tls && certDir ? { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") } : {}),
-            },
-            label: h,
+            options: { protocol: tls ? "https" : "http", host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), timeout: ENGINE_TIMEOUT_MS, ...material },
+            label,
         };
     }
-    throw new Error(`docker host '${h}' is not understood: use unix:///path, tcp://host:port or ssh://user@host`);
+    throw new EosnetError(`docker host '${h}' is not understood: use unix:///path, tcp://host:port or ssh://user@host`);
+}
+
+/** The engine of a host did not answer: nothing on it can be read or changed. */
+export class EngineUnreachable extends EosnetError {
+    constructor(public readonly engine: string, cause: unknown) {
+        super(`docker engine not reachable at ${engine} (${(cause as Error)?.message ?? cause}); nothing on it was read or changed. ` +
+            "Is the host up and its dockerd running? (on this machine npm run setup starts it)", { cause });
+        this.name = "EngineUnreachable";
+    }
 }
 
 /** A dockerode client at the negotiated API version. */
-export async function connectDocker(host: string | undefined): Promise<DockerEngine> {
-    const { options, label } = connectionOptions(host);
-    const probe = new Docker({ ...options, timeout: ENGINE_TIMEOUT_MS });
+export async function connectDocker(host: string | undefined, access: EngineAccess = {}): Promise<DockerEngine> {
+    const { options, label } = connectionOptions(host, access);
+    const probe = new Docker(options);
     let version: { ApiVersion?: string; MinAPIVersion?: string };
     try {
         // /version answers without a version prefix on every engine.
         version = await probe.version();
     } catch (e) {
-        throw new EosnetError(`docker engine not reachable at ${label} (${(e as Error).message}); is dockerd running? (npm run setup starts it)`, { cause: e });
+        throw new EngineUnreachable(label, e);
     }
     const apiVersion = negotiateApiVersion(version.ApiVersion ?? CLIENT_MIN_API, version.MinAPIVersion);
-    return { client: new Docker({ ...options, version: `v${apiVersion}`, timeout: ENGINE_TIMEOUT_MS }), apiVersion, host: label };
+    return { client: new Docker({ ...options, version: `v${apiVersion}` }), apiVersion, host: label };
 }
 
 /** The engine's HTTP status of a failed call (404 gone, 304 already so, 409 conflict). */

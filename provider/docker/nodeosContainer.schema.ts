@@ -12,6 +12,7 @@ export const NodeSettingsSchema = z.object({
     maxTransactionTimeMs: z.number().int().describe("max-transaction-time: the node's limit on one transaction's CPU time, in ms."),
     agentName: z.string().describe("agent-name: the name this node gives its peers."),
     extraConfig: z.array(z.string()).describe("Further config.ini lines, as written."),
+    netApi: z.boolean().default(false).describe("Load net_api_plugin: peers connected, for npm run status (nodes across hosts)."),
 });
 
 export const NodeosContainerInputs = z.object({
@@ -20,7 +21,9 @@ export const NodeosContainerInputs = z.object({
     network: z.string().min(1).describe("The docker network the node joins (its peers' network)."),
     aliases: z.array(z.string()).default([]).describe("Names the node is reached at on the docker network."),
     httpPort: z.number().int().min(1).max(65535).describe("Host port the node's HTTP API (chain API) is published on."),
-    httpBindAddress: z.string().default("127.0.0.1").describe("Host address the HTTP API is published on (\"\" or 0.0.0.0: all interfaces)."),
+    httpBindAddress: z.string().default("127.0.0.1").describe("Host address the HTTP API (and a published p2p port) is published on (\"\" or 0.0.0.0: all interfaces)."),
+    p2pPort: z.number().int().min(0).max(65535).default(0)
+        .describe("Host port the p2p listener is published on, for peers on other hosts (0: not published; peers on the same docker network use the alias)."),
     volume: z.string().min(1).describe("The docker volume holding the node's data (blocks log and state)."),
     labels: z.record(z.string()).default({}).describe("Docker labels of the container (the stack's ownership labels); the provider adds its own."),
     genesis: z.string().min(2).describe("Genesis JSON text (also checked by nodeos against an existing blocks log)."),

@@ -4,7 +4,7 @@
 // its environment or `docker inspect`. Create-time settings (image, ports, network, volume)
 // replace the container; config changes are written in place and the node restarted.
 import * as crypto from "crypto";
-import { nodeCommand, nodeHealthcheck, renderConfigIni, signatureProviderLines, CONFIG_DIR, CONTAINER_HTTP_PORT, DATA_DIR } from "../../planning/node";
+import { nodeCommand, nodeHealthcheck, renderConfigIni, signatureProviderLines, CONFIG_DIR, CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, DATA_DIR } from "../../planning/node";
 import { LABEL_SPEC, LABEL_STACK, reachableAddress } from "../../rules/labels";
 import { Context, differingKeys, ResourceModule, stable } from "../framework";
 import { WaitTimedOut } from "../errors";
@@ -17,7 +17,7 @@ import { foreignObjectProblem, ownLabels, withProviderLabel } from "./ownership"
 const DIGEST_FILE = `${CONFIG_DIR}/eosnet-config.sha256`;
 
 /** Settings fixed when the container is created: any change means a new container. */
-const CREATE_TIME: (keyof NodeosContainerInputs & string)[] = ["name", "image", "network", "aliases", "httpPort", "httpBindAddress", "volume", "labels"];
+const CREATE_TIME: (keyof NodeosContainerInputs & string)[] = ["name", "image", "network", "aliases", "httpPort", "httpBindAddress", "p2pPort", "volume", "labels"];
 const RESTART_POLICY = "unless-stopped";
 
 export function configDigestOf(i: Pick<NodeosContainerInputs, "genesis" | "settings" | "signingKeys">): string {
@@ -69,12 +69,14 @@ async function signatureKeys(ctx: Context, publicKeys: string[]) {
  * key rotation the node keeps them until its next config change, so it signs under whichever key
  * the active schedule names (the switch happens when the chain activates the new schedule).
  */
-async function writeConfig(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, retiredKeys: string[] = []): Promise<void> {
+async function writeConfig(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, retiredKeys: string[] = [], opts: { paused?: boolean } = {}): Promise<void> {
     const keys = await signatureKeys(ctx, [...new Set([...i.signingKeys, ...retiredKeys])]);
+    // A paused start is not the desired config: its digest is written only with the final config, so
+    // a run cut off in between shows as drift and the next up writes the config again.
     const archive = tar([
         { path: `${CONFIG_DIR}/genesis.json`, content: i.genesis, mode: 0o644 },
-        { path: `${CONFIG_DIR}/config.ini`, content: renderConfigIni(i.settings) + signatureProviderLines(keys), mode: 0o600 },
-        { path: DIGEST_FILE, content: configDigestOf(i), mode: 0o644 },
+        { path: `${CONFIG_DIR}/config.ini`, content: renderConfigIni(i.settings) + (opts.paused ? "pause-on-startup = true\n" : "") + signatureProviderLines(keys), mode: 0o600 },
+        { path: DIGEST_FILE, content: opts.paused ? "" : configDigestOf(i), mode: 0o644 },
     ]);
     await docker.client.getContainer(id).putArchive(archive, { path: "/" });
 }
@@ -150,7 +152,15 @@ function outputsOf(i: NodeosContainerInputs, c: ContainerView): NodeosContainerO
     };
 }
 
-async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+/**
+ * Starts the node and waits until it answers and has caught up. A producer node joining a running
+ * chain starts with production paused and takes up its keys only once synced: a node that is
+ * behind never signs (a node with enable-stale-production would otherwise sign on an old head).
+ */
+async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, retiredKeys: string[] = []): Promise<void> {
+    const target = i.settings.producerNames.length > 0 ? await othersLib(ctx, i) : 0;
+    const paused = target > 0;
+    await writeConfig(ctx, docker, id, i, retiredKeys, { paused });
     try {
         await docker.client.getContainer(id).start();
     } catch (e) {
@@ -159,18 +169,42 @@ async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosCo
         }
     }
     await waitReady(ctx, docker, id, i);
-    await waitSynced(ctx, i);
+    await waitSynced(ctx, i, target);
+    if (paused) {
+        await writeConfig(ctx, docker, id, i, retiredKeys);
+        await resumeProduction(ctx, i);
+    }
+}
+
+/** The LIB the other nodes of the chain report (0: no other node answers, e.g. the boot node of a new chain). */
+async function othersLib(ctx: Context, i: NodeosContainerInputs): Promise<number> {
+    if (!ctx.config.endpoint) {
+        return 0;
+    }
+    return (await ctx.chain().infoFromOthers(endpointOf(i)))?.last_irreversible_block_num ?? 0;
+}
+
+/** Production on: /v1/producer/resume, until /v1/producer/paused says false. */
+async function resumeProduction(ctx: Context, i: NodeosContainerInputs): Promise<void> {
+    ctx.progress(`${i.name} is synced: resuming block production for ${i.settings.producerNames.join(", ")}`);
+    const api = (p: string) => fetchWithDeadline(`${endpointOf(i)}/v1/producer/${p}`, { method: "POST", body: "{}" }, 3000);
+    await pollUntil(`${i.name} to resume production`, 30_000, 500, async (attempt) => {
+        try {
+            await api("resume");
+            return (await (await api("paused")).json()) === false;
+        } catch (e) {
+            attempt.failed(e);
+            return false;
+        }
+    });
 }
 
 /**
  * A node joining a running chain is ready once it has caught up: its head has reached the LIB the
  * other nodes had when it started. (The boot node of a new chain has nobody to sync from.)
  */
-async function waitSynced(ctx: Context, i: NodeosContainerInputs): Promise<void> {
-    if (!ctx.config.endpoint) {
-        return;
-    }
-    const target = (await ctx.chain().infoFromOthers(endpointOf(i)))?.last_irreversible_block_num ?? 0;
+async function waitSynced(ctx: Context, i: NodeosContainerInputs, known?: number): Promise<void> {
+    const target = known ?? await othersLib(ctx, i);
     if (target === 0) {
         return;
     }
@@ -240,17 +274,20 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
             await removeContainer(docker, existing.Id);
         }
         const portKey = `${CONTAINER_HTTP_PORT}/tcp`;
+        const p2pKey = `${CONTAINER_P2P_PORT}/tcp`;
+        // Across hosts the p2p listener is published on the host's address too; on one engine peers use the network.
+        const p2p = inputs.p2pPort > 0 ? { [p2pKey]: [{ HostIp: inputs.httpBindAddress, HostPort: String(inputs.p2pPort) }] } : {};
         const created = await docker.client.createContainer({
             name: inputs.name,
             Image: inputs.image,
             Cmd: nodeCommand(),
             Labels: { ...withProviderLabel(inputs.labels), [LABEL_SPEC]: spec },
-            ExposedPorts: { [portKey]: {} },
+            ExposedPorts: { [portKey]: {}, ...(inputs.p2pPort > 0 ? { [p2pKey]: {} } : {}) },
             StopSignal: "SIGTERM",
             StopTimeout: 20,
             Healthcheck: { Test: nodeHealthcheck(), Interval: 15e9, Timeout: 5e9, Retries: 3, StartPeriod: 60e9 },
             HostConfig: {
-                PortBindings: { [portKey]: [{ HostIp: inputs.httpBindAddress, HostPort: String(inputs.httpPort) }] },
+                PortBindings: { [portKey]: [{ HostIp: inputs.httpBindAddress, HostPort: String(inputs.httpPort) }], ...p2p },
                 Mounts: [{ Type: "volume", Source: inputs.volume, Target: DATA_DIR }],
                 NetworkMode: inputs.network,
                 // Back after an engine or host restart, and after a crash; `docker stop` is respected.
@@ -260,7 +297,6 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
             NetworkingConfig: { EndpointsConfig: { [inputs.network]: { Aliases: inputs.aliases } } },
         });
         try {
-            await writeConfig(ctx, docker, created.id, inputs);
             await start(ctx, docker, created.id, inputs);
         } catch (e) {
             await removeContainer(docker, created.id).catch(() => undefined);
@@ -301,12 +337,11 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
                     throw e;
                 }
             });
-            const retired = olds.signingKeys.filter((k) => !news.signingKeys.includes(k));
-            await writeConfig(ctx, docker, id, news, retired);
+            await start(ctx, docker, id, news, olds.signingKeys.filter((k) => !news.signingKeys.includes(k)));
         } else {
             ctx.progress(`starting ${news.name} (found stopped)`);
+            await start(ctx, docker, id, news);
         }
-        await start(ctx, docker, id, news);
         return outputsOf(news, (await inspect(docker, id))!);
     },
     async delete(ctx, id) {

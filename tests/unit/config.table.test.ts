@@ -46,7 +46,36 @@ const withTeam = (change: (t: Record<string, any>, c: Cfg) => void) => (c: Cfg) 
     change(c.teamAccounts[0], c);
 };
 
+// Hosts: TLS host1 and host2, ssh host3; credentials secret unless plainKeys.
+const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
+const withHosts = (change: (c: Cfg) => void) => (c: Cfg) => {
+    c.hosts = [
+        { name: "host1", docker: "tcp://10.9.0.11:2376", address: "10.9.0.11", tls: { ca: "CA", cert: "CERT" } },
+        { name: "host2", docker: "tcp://10.9.0.12:2376", address: "10.9.0.12", tls: { ca: "CA", cert: "CERT" } },
+        { name: "host3", docker: "ssh://root@10.9.0.13", address: "10.9.0.13" },
+    ];
+    (c.producers[1] as any).host = "host2";
+    c.hostCredentials = { host1: { tlsKey: TLS_KEY }, host2: { tlsKey: TLS_KEY }, host3: { sshKey: TLS_KEY } };
+    change(c);
+};
+
 const cases: [string, (c: Cfg) => void, string, string][] = [
+    // Hosts: eos-network:hosts, bootNode.host, producers[].host, p2pPort, hostCredentials.
+    ["hosts: duplicate name", withHosts((c) => (c.hosts[2].name = "host1")), "eos-network:hosts[2].name", "duplicate host name host1 (also at hosts[0])"],
+    ["hosts: a node on an unknown host", withHosts((c) => ((c.producers[0] as any).host = "host9")), "eos-network:producers[0].host", "no host named host9 in eos-network:hosts (host1, host2, host3)"],
+    ["hosts: a host without hosts", (c) => (c.bootNode = { host: "host1" }), "eos-network:bootNode.host", "names a host, but eos-network:hosts is empty: list the hosts first"],
+    ["hosts: tls for an ssh engine", withHosts((c) => (c.hosts[2].tls = { ca: "CA", cert: "CERT" })), "eos-network:hosts[2].tls", "tls material is for a tcp:// engine; ssh://root@10.9.0.13 is reached without it"],
+    ["hosts: p2p port clash on one host", withHosts((c) => ((c.producers[0] as any).p2pPort = 9876)), "eos-network:producers[0].p2pPort", "port 9876 (p2p) is already used on host host1 by bootNode.p2pPort"],
+    ["hosts: engine address not understood", withHosts((c) => (c.hosts[0].docker = "http://10.9.0.11")), "eos-network:hosts[0].docker", "expected unix:///path, tcp://host:port or ssh://user@host[:port]"],
+    ["hosts: host name with a capital", withHosts((c) => (c.hosts[0].name = "Host1")), "eos-network:hosts[0].name", "expected a host name: 1 to 31 of a-z, 0-9 and '-', starting with a letter or digit"],
+    ["hosts: TLS host without its key", withHosts((c) => delete c.hostCredentials.host2), "eos-network:hostCredentials.host2.tlsKey",
+        "host host2 is reached over TLS (tcp://10.9.0.12:2376): its client key is needed (pulumi config set --secret --path hostCredentials.host2.tlsKey -- \"$(cat key.pem)\")"],
+    ["hosts: ssh host without its key", withHosts((c) => (c.hostCredentials.host3 = { tlsKey: TLS_KEY })), "eos-network:hostCredentials.host3.sshKey",
+        "host host3 is reached over ssh (ssh://root@10.9.0.13): its private key is needed (pulumi config set --secret --path hostCredentials.host3.sshKey -- \"$(cat id_ed25519)\")"],
+    ["hosts: credentials of an unknown host", withHosts((c) => (c.hostCredentials.host9 = { tlsKey: TLS_KEY })), "eos-network:hostCredentials.host9", "no such host in eos-network:hosts (typo?)"],
+    ["hosts: a credential that is no key", withHosts((c) => (c.hostCredentials.host1 = { tlsKey: "secret" })), "eos-network:hostCredentials.host1.tlsKey", "expected a PEM private key"],
+    ["hosts: credentials in plain text", withHosts((c) => (c.plainKeys = true)), "eos-network:hostCredentials",
+        "holds private keys: set it with --secret (pulumi config set --secret --path hostCredentials.<host>.tlsKey <PEM>)"],
     ["name too long", (c) => (c.accounts[0].name = "voteraaaaaaaa"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
     ["name with a capital", (c) => (c.accounts[0].name = "Voteraaaaaaa"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
     ["name with a 6", (c) => (c.accounts[0].name = "voter6"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],
@@ -162,7 +191,7 @@ function pulumiConfig(cfg: Cfg): { all: Record<string, string>; secretKeys: stri
     for (const [k, v] of Object.entries(rest)) {
         all[`eos-network:${k}`] = JSON.stringify(v);
     }
-    return { all, secretKeys: "keys" in rest && !plainKeys ? ["eos-network:keys"] : [] };
+    return { all, secretKeys: plainKeys ? [] : ["keys", "hostCredentials"].filter((k) => k in rest).map((k) => `eos-network:${k}`) };
 }
 
 /** The messages config/checks.ts can produce, one per `message:` in it, as patterns (interpolations match anything). */

@@ -136,7 +136,7 @@ describe("docker engine access", () => {
     });
 
     it("reads unix, TLS and ssh engine addresses", () => {
-        assert.deepEqual(connectionOptions("unix:///run/docker.sock").options, { socketPath: "/run/docker.sock" });
+        assert.deepEqual(connectionOptions("unix:///run/docker.sock").options, { socketPath: "/run/docker.sock", timeout: 60_000 });
         const certs = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-certs-"));
         for (const f of ["ca.pem", "cert.pem", "key.pem"]) {
             fs.writeFileSync(path.join(certs, f), f);
@@ -151,8 +151,26 @@ describe("docker engine access", () => {
             delete process.env.DOCKER_CERT_PATH;
             fs.rmSync(certs, { recursive: true });
         }
-        assert.deepEqual(connectionOptions("ssh://ops@builder").options, { protocol: "ssh", host: "builder", port: 22, username: "ops" });
+        assert.deepEqual(connectionOptions("ssh://ops@builder").options, { protocol: "ssh", host: "builder", port: 22, username: "ops", sshOptions: { readyTimeout: 20_000 } });
         assert.throws(() => connectionOptions("ftp://x"), /not understood/);
+    });
+
+    it("takes a host's TLS material and ssh key from the provider's configuration, over DOCKER_CERT_PATH", () => {
+        process.env.DOCKER_CERT_PATH = "/nonexistent";
+        try {
+            const { options, label } = connectionOptions("tcp://10.0.0.5:2376", { hostName: "h1", tlsCa: "CA", tlsCert: "CERT", tlsKey: "KEY" });
+            assert.deepEqual(options, { protocol: "https", host: "10.0.0.5", port: 2376, timeout: 60_000, ca: "CA", cert: "CERT", key: "KEY" });
+            assert.equal(label, "host h1 (tcp://10.0.0.5:2376)");
+        } finally {
+            delete process.env.DOCKER_CERT_PATH;
+        }
+        assert.equal((connectionOptions("tcp://10.0.0.5:2375").options as any).protocol, "http");
+        const key = Buffer.from("the host key");
+        const ssh = connectionOptions("ssh://root@10.0.0.6:2222", { sshKey: "PEM", sshHostKey: `ssh-ed25519 ${key.toString("base64")} root@h4` }).options as any;
+        assert.equal(ssh.port, 2222);
+        assert.equal(ssh.sshOptions.privateKey, "PEM");
+        assert.equal(ssh.sshOptions.hostVerifier(key), true);
+        assert.equal(ssh.sshOptions.hostVerifier(Buffer.from("another key")), false);
     });
 
     it("builds a tar archive that tar(1) reads back byte for byte", () => {

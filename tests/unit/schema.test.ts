@@ -35,7 +35,7 @@ describe("package schema: descriptions and functions", () => {
 
     it("describes every property of the provider's configuration", () => {
         const props = Object.entries(schema.provider.inputProperties);
-        assert.deepEqual(props.map(([k]) => k).sort(), ["chainId", "dockerHost", "endpoint", "fallbackEndpoints", "keys"]);
+        assert.deepEqual(props.map(([k]) => k).sort(), ["chainId", "dockerHost", "endpoint", "fallbackEndpoints", "hostAddress", "hostName", "keys", "sshHostKey", "sshKey", "tlsCa", "tlsCert", "tlsKey"]);
         assert.deepEqual(props.filter(([, p]) => !p.description?.trim()).map(([k]) => k), []);
         assert.deepEqual(Object.keys(schema.config.variables).sort(), props.map(([k]) => k).sort());
     });
