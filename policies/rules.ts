@@ -3,9 +3,10 @@
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { formatAsset, readAnyAsset } from "../rules/assets";
-import { LABEL_ROLE, publishScope } from "../rules/labels";
+import { LABEL_HOST, LABEL_ROLE, publishScope } from "../rules/labels";
 import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
 import { predictElection } from "../planning/election";
+import { hostLossMessage, lossesThatStopLib } from "../planning/placement";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
 
@@ -85,11 +86,39 @@ export const producerQuorum: StackValidationPolicy = {
     },
 };
 
+export const hostLossSurvival: StackValidationPolicy = {
+    name: "host-loss-survival",
+    description: "With nodes on several hosts, losing any one host leaves 2/3+1 of the scheduled producers signing, so LIB goes on.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const schedule = args.resources.find((r) => r.type === TYPES.schedule);
+        const scheduled = schedule && producersOf(schedule);
+        if (!scheduled || scheduled.length === 0) {
+            return;
+        }
+        // Each producer's node and its host, from the containers' labels and config (planning/placement.ts decides).
+        const nodeHost: Record<string, string> = {};
+        for (const r of args.resources.filter((x) => x.type === TYPES.container)) {
+            const host = known(() => r.props.labels?.[LABEL_HOST] as string | undefined);
+            const producers = known(() => [...((r.props.settings?.producerNames as string[] | undefined) ?? [])]) ?? [];
+            for (const p of host ? producers : []) {
+                nodeHost[p] = host!;
+            }
+        }
+        if (new Set(Object.values(nodeHost)).size < 2) {
+            return; // one host (or none configured): nothing to spread
+        }
+        for (const loss of lossesThatStopLib(scheduled, nodeHost)) {
+            reportViolation(`${hostLossMessage(loss, scheduled.length)} (or make this rule advisory: host-loss-survival.enforcementLevel in the policy config)`);
+        }
+    },
+};
+
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export const httpLoopbackOnly: ResourceValidationPolicy = {
     name: "http-loopback-only",
-    description: "Node HTTP APIs are published on 127.0.0.1 only, unless the address is listed in this policy's allowedBindAddresses.",
+    description: "Node ports are published on 127.0.0.1 or on their host's configured address only, unless the address is listed in this policy's allowedBindAddresses.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -104,7 +133,9 @@ export const httpLoopbackOnly: ResourceValidationPolicy = {
         const ip = known(() => args.props.httpBindAddress as string | undefined) ?? "127.0.0.1";
         const port = known(() => args.props.httpPort as number | undefined);
         const where = publishScope(ip);
-        if (!LOOPBACK.has(where) && !allowed.has(where)) {
+        // A configured host's own address (eos-network:hosts[].address) is where its nodes are meant to be reached.
+        const hostAddress = known(() => args.provider?.props?.hostAddress as string | undefined);
+        if (!LOOPBACK.has(where) && !allowed.has(where) && where !== hostAddress) {
             reportViolation(
                 `${args.name} publishes port ${port} on ${where}, beyond this machine; ` +
                 `bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow ${where} in the policy config (http-loopback-only.allowedBindAddresses)`,
@@ -290,11 +321,12 @@ export const smallRam: ResourceValidationPolicy = {
     },
 };
 
-export const mandatoryRules = [producerQuorum, httpLoopbackOnly, notAPublicChain, imagePinned, resignAfterElection];
+export const mandatoryRules = [producerQuorum, hostLossSurvival, httpLoopbackOnly, notAPublicChain, imagePinned, resignAfterElection];
 
 /** The resource types each rule reads: a test checks each one occurs in the dev stack's plan. */
 export const RULE_TYPES: Record<string, string[]> = {
     "producer-quorum": [TYPES.schedule, TYPES.container],
+    "host-loss-survival": [TYPES.schedule, TYPES.container],
     "http-loopback-only": [TYPES.container],
     "not-a-public-chain": [TYPES.provider, TYPES.container],
     "node-image-pinned": [TYPES.container],

@@ -12,6 +12,7 @@ export const CLIENT_MIN_API = "1.41";
 
 /** Per-request deadline of engine calls (stopping a container is given its own grace on top). */
 const ENGINE_TIMEOUT_MS = 60_000;
+const PROBE_TIMEOUT_MS = 15_000;
 
 export interface DockerEngine {
     client: Docker;
@@ -109,13 +110,23 @@ export class EngineUnreachable extends EosnetError {
 /** A dockerode client at the negotiated API version. */
 export async function connectDocker(host: string | undefined, access: EngineAccess = {}): Promise<DockerEngine> {
     const { options, label } = connectionOptions(host, access);
-    const probe = new Docker(options);
+    // A frozen engine accepts connections and never answers: the probe has a deadline of its own
+    // (also over ssh, where requests have none).
+    const probe = new Docker("timeout" in options ? { ...options, timeout: PROBE_TIMEOUT_MS } : options);
     let version: { ApiVersion?: string; MinAPIVersion?: string };
+    let timer: NodeJS.Timeout | undefined;
     try {
         // /version answers without a version prefix on every engine.
-        version = await probe.version();
+        version = await Promise.race([
+            probe.version(),
+            new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`no answer to /version within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+            }),
+        ]);
     } catch (e) {
         throw new EngineUnreachable(label, e);
+    } finally {
+        clearTimeout(timer);
     }
     const apiVersion = negotiateApiVersion(version.ApiVersion ?? CLIENT_MIN_API, version.MinAPIVersion);
     return { client: new Docker({ ...options, version: `v${apiVersion}` }), apiVersion, host: label };

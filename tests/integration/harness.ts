@@ -192,7 +192,7 @@ export async function signersSince(rpc: { get_info(): Promise<{ head_block_num: 
 }
 
 /** What preview says when it refuses the stack's config; fails the test when preview goes through. */
-export async function previewRefusal(stack: Stack, opts: { refresh?: boolean } = {}, what = "the config"): Promise<string> {
+export async function previewRefusal(stack: Stack, opts: { refresh?: boolean; policyPacks?: string[] } = {}, what = "the config"): Promise<string> {
     try {
         await stack.preview(opts);
     } catch (e) {

@@ -89,6 +89,33 @@ describe("policy: http-loopback-only (mandatory)", () => {
     it("ignores other resource types", () => {
         assert.deepEqual(check(p, resource(T.account, "a", { httpBindAddress: "0.0.0.0" })), []);
     });
+    it("passes a node published on its own host's configured address, and only that one", () => {
+        const onHost = (bind: string) => ({ ...container("boot", { httpBindAddress: bind }), provider: { type: T.provider, name: "eosnet-host-host1", urn: "u", props: { hostAddress: "10.240.0.11" } } } as any);
+        assert.deepEqual(check(p, onHost("10.240.0.11")), []);
+        assert.equal(check(p, onHost("10.240.0.12")).length, 1);
+        assert.equal(check(p, onHost("0.0.0.0")).length, 1);
+    });
+});
+
+describe("policy: host-loss-survival (mandatory)", () => {
+    const p = rules.hostLossSurvival;
+    const placed = (producer: string, host: string) => container(producer, { labels: { "io.eos-network.role": producer, "io.eos-network.host": host }, settings: { producerNames: [producer] } });
+    it("passes 4 producers on 4 hosts, and a network on one engine", () => {
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n, i) => placed(n, `host${i + 1}`))]), []);
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n) => container(n, { settings: { producerNames: [n] } }))]), []);
+    });
+    it("refuses 4 producers where one host runs two: losing it leaves 2 of the 3 LIB needs, naming the host and its producers", () => {
+        const msgs = checkStack(p, [schedule(P4), placed(P4[0], "host1"), placed(P4[1], "host1"), placed(P4[2], "host2"), placed(P4[3], "host3")]);
+        assert.deepEqual(msgs, [
+            "losing host host1 stops LIB: it runs 2 of the 4 scheduled producers (produceraaaa, producerbbbb); the 2 left are fewer than the 3 (2/3+1) LIB needs; " +
+            "spread the 4 scheduled producers over at least 4 hosts, at most 1 on each (producers[].host) (or make this rule advisory: host-loss-survival.enforcementLevel in the policy config)",
+        ]);
+    });
+    it("refuses 21 producers evenly over 3 hosts (14 < 15) and passes them over 4", () => {
+        const p21 = Array.from({ length: 21 }, (_, i) => `producer${String.fromCharCode(97 + i)}`);
+        assert.equal(checkStack(p, [schedule(p21), ...p21.map((n, i) => placed(n, `host${(i % 3) + 1}`))]).length, 3);
+        assert.deepEqual(checkStack(p, [schedule(p21), ...p21.map((n, i) => placed(n, `host${(i % 4) + 1}`))]), []);
+    });
 });
 
 describe("policy: not-a-public-chain (mandatory)", () => {
