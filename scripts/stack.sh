@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# npm run up|preview|destroy [-- --stack NAME] [extra pulumi flags]
+# npm run up|preview|destroy|refresh|status [-- --stack NAME] [extra pulumi flags]
 # Runs setup when needed (it is idempotent and takes seconds when the machine is ready), then the
 # Pulumi command on the local file backend. The default stack is dev.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-action=${1:?usage: stack.sh up|preview|destroy|refresh [--stack NAME] [pulumi flags]}
+action=${1:?usage: stack.sh up|preview|destroy|refresh|status [--stack NAME] [pulumi flags]}
 shift
 stack=dev
 args=()
@@ -17,8 +17,27 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bash "$ROOT/scripts/setup.sh"
+if [ "$action" = status ]; then
+  # status's stdout is its table (or --json): whatever setup prints goes to stderr.
+  bash "$ROOT/scripts/setup.sh" >&2
+else
+  bash "$ROOT/scripts/setup.sh"
+fi
 source "$ROOT/scripts/env.sh"  # also brings .eosnet/stacks/Pulumi.<stack>.yaml in step with the tracked file
+
+if [ "$action" = status ]; then
+  # Only reads: no stack is created for it, and no pending operation is touched. The outputs are
+  # read first so that a failing pulumi is told apart from an unhealthy network (exit 2, not 1).
+  if ! pulumi stack select "$stack" >/dev/null 2>&1; then
+    echo "status: there is no stack $stack: run \`npm run up\` first" >&2
+    exit 2
+  fi
+  outputs=$(pulumi stack output --json --show-secrets=false --stack "$stack") || { echo "status: could not read the outputs of stack $stack" >&2; exit 2; }
+  # --transpile-only: the script is type-checked with the project (npm run build, through its test).
+  rc=0
+  printf '%s\n' "$outputs" | node "$ROOT/node_modules/ts-node/dist/bin.js" --transpile-only "$ROOT/scripts/status.ts" "${args[@]}" || rc=$?
+  exit "$rc"
+fi
 
 # A run killed with SIGKILL leaves its lock, maybe a cut state sidecar, and operations that never
 # finished (see the script). Pending ones are refreshed away; the next create adopts what they had

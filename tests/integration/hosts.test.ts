@@ -4,7 +4,7 @@
 // data root removed) and a producer's move, each checked on the chain with the image's cleos run on
 // the hosts themselves, each followed by a second up with no changes.
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { createTestHosts, cutOff, destroyTestHosts, dockerCli, heal, replaceWithEmpty, startEngine, stopEngine, TestHost, TestHosts } from "../hosts/testHosts";
@@ -33,10 +33,10 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
         JSON.parse(await dockerCli(h, ["exec", container(role), "cleos", "-u", "http://127.0.0.1:8888", ...args]));
 
     /** Producers seen signing on `h`'s node from its head on, until all of `want` are seen or two rounds pass. */
-    async function signers(rpc: JsonRpc, want: string[]): Promise<Set<string>> {
+    async function signers(rpc: JsonRpc, want: string[], rounds = 2): Promise<Set<string>> {
         const seen = new Set<string>();
         const from = (await rpc.get_info()).head_block_num + 1;
-        for (let n = from; n < from + 2 * 12 * PRODUCERS.length && !want.every((p) => seen.has(p));) {
+        for (let n = from; n < from + rounds * 12 * PRODUCERS.length && !want.every((p) => seen.has(p));) {
             if ((await rpc.get_info()).head_block_num < n) {
                 await new Promise((r) => setTimeout(r, 250));
                 continue;
@@ -56,8 +56,21 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
         }
     }
 
-    /** The network as cleos on every host sees it: one chain, the planned schedule, LIB moving; every producer signs in two rounds. */
+    /**
+     * The network as cleos on every host sees it: one chain, the planned schedule, LIB moving; every
+     * producer signs. A node back from a fault first catches up (its LIB reaches the others' LIB, within
+     * 3 minutes) and reconnects (nodeos retries a lost peer every 30 s): so up to 4 rounds.
+     */
     async function healthy(what: string, placed = producerHosts()): Promise<void> {
+        const target = (await rpcOn(hostOf("host1"), 8888).get_info()).last_irreversible_block_num;
+        for (const [i, producer] of PRODUCERS.entries()) {
+            const h = hostOf(placed[i]);
+            const deadline = Date.now() + 180_000;
+            for (let lib = 0; lib < target; lib = (await cleos(h, producer, ["get", "info"])).last_irreversible_block_num) {
+                assert.ok(Date.now() < deadline, `${what}: ${producer}'s node on ${h.name} is at LIB ${lib}, not ${target}, after 3 minutes`);
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+        }
         for (const [i, producer] of PRODUCERS.entries()) {
             const h = hostOf(placed[i]);
             const info = await cleos(h, producer, ["get", "info"]);
@@ -66,8 +79,16 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
             assert.deepEqual(schedule.active.producers.map((p: { producer_name: string }) => p.producer_name).sort(), PRODUCERS, `${what}: active schedule on ${h.name}`);
         }
         const rpc = rpcOn(hostOf(placed[0]), 8889);
-        assert.deepEqual([...await signers(rpc, PRODUCERS)].sort(), PRODUCERS, `${what}: every producer signs within two rounds`);
+        assert.deepEqual([...await signers(rpc, PRODUCERS, 4)].sort(), PRODUCERS, `${what}: every producer signs within four rounds`);
         await libMoves(rpc, what);
+    }
+
+    /** scripts/status.ts (what `npm run status` runs) over this stack's outputs: its exit code and table. */
+    async function status(): Promise<{ code: number; out: string }> {
+        const outputs = Object.fromEntries(Object.entries(await t.stack.outputs()).map(([k, v]) => [k, v.value]));
+        const run = spawnSync("node", [path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(ROOT, "scripts", "status.ts")],
+            { input: JSON.stringify(outputs), encoding: "utf8", cwd: ROOT, timeout: 120_000 });
+        return { code: run.status ?? -1, out: `${run.stdout}${run.stderr}` };
     }
 
     before(async function () {
@@ -135,6 +156,15 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
         await t.stack.up({ expectNoChanges: true, onOutput: progress, policyPacks: [POLICY_PACK] });
     });
 
+    it("npm run status: every host reachable, every node up with its peers, every producer's last block; exit 0", async () => {
+        const { code, out } = await status();
+        assert.equal(code, 0, out);
+        for (const [i, p] of PRODUCERS.entries()) {
+            assert.match(out, new RegExp(`${p}\\s+host${i + 1}\\s`), `a row for ${p} on host${i + 1}:\n${out}`);
+        }
+        assert.match(out, /host4\s+10\.240\.0\.14/);
+    });
+
     it("preview refuses a placement where losing one host stops LIB, naming the host and its producers", async () => {
         const placed = ["host1", "host2", "host3", "host3"];
         await t.stack.setConfig("eos-network:producers", { value: JSON.stringify(producersConfig(placed)) });
@@ -173,6 +203,10 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
             await libMoves(rpc, "with host3 cut off", 4);
             const seen = await signers(rpc, PRODUCERS);
             assert.ok(!seen.has("producercccc"), "producercccc's blocks do not reach the others while its host is cut off");
+            const { code, out } = await status();
+            assert.equal(code, 1, out);
+            assert.match(out, /host3.*unreachable/, `the row of host3 says it is unreachable:\n${out}`);
+            assert.match(out, /producercccc/);
         } finally {
             await heal(h3);
         }
