@@ -49,7 +49,9 @@ export class Node extends pulumi.ComponentResource {
         const volume = new DockerVolume(`${name}-volume`, {
             name: pulumi.output(args.chainId).apply((id) => `${objectName}-${id.slice(0, 12)}`),
             labels,
-        }, { parent: this, provider: args.hostProvider, deleteBeforeReplace: true });
+        // One engine: delete first (a new chain reuses nothing). Across hosts a moved node's new volume is
+        // made on the new host first, so its old container goes (delete-first) before its old volume.
+        }, { parent: this, provider: args.hostProvider, deleteBeforeReplace: !args.host });
 
         this.container = new NodeosContainer(`${name}-container`, {
             name: objectName,
