@@ -55,6 +55,13 @@ function producersOf(schedule: PolicyResource): string[] | undefined {
     return known(() => [...(schedule.props.producers as string[])]);
 }
 
+/** The producers the stack's ProducerSchedule asks for; undefined when it has none, or they are not known yet. */
+function scheduledProducers(resources: PolicyResource[]): string[] | undefined {
+    const schedule = resources.find((r) => r.type === TYPES.schedule);
+    const scheduled = schedule && producersOf(schedule);
+    return scheduled && scheduled.length > 0 ? scheduled : undefined;
+}
+
 // ---------------------------------------------------------------- mandatory
 
 export const producerQuorum: StackValidationPolicy = {
@@ -62,9 +69,8 @@ export const producerQuorum: StackValidationPolicy = {
     description: "At least 2/3+1 of the scheduled producers run a node in this stack, or blocks never become irreversible.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const schedule = args.resources.find((r) => r.type === TYPES.schedule);
-        const scheduled = schedule && producersOf(schedule);
-        if (!scheduled || scheduled.length === 0) {
+        const scheduled = scheduledProducers(args.resources);
+        if (!scheduled) {
             return;
         }
         const running = new Set<string>();
@@ -91,9 +97,8 @@ export const hostLossSurvival: StackValidationPolicy = {
     description: "With nodes on several hosts, losing any one host leaves 2/3+1 of the scheduled producers signing, so LIB goes on.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const schedule = args.resources.find((r) => r.type === TYPES.schedule);
-        const scheduled = schedule && producersOf(schedule);
-        if (!scheduled || scheduled.length === 0) {
+        const scheduled = scheduledProducers(args.resources);
+        if (!scheduled) {
             return;
         }
         // Each producer's node and its host, from the containers' labels and config (planning/placement.ts decides).
