@@ -5,10 +5,11 @@
 // the hosts themselves, each followed by a second up with no changes.
 import { strict as assert } from "assert";
 import { execFile, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { createTestHosts, cutOff, destroyTestHosts, dockerCli, heal, replaceWithEmpty, startEngine, stopEngine, TestHost, TestHosts } from "../hosts/testHosts";
-import { assertToolchain, NODE_IMAGE, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, TestStack } from "./harness";
+import { assertToolchain, NODE_IMAGE, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const POLICY_PACK = path.join(ROOT, "policies");
 // Producer i on host i+1 (the boot node beside produceraaaa on host1); host5 is a spare for the move.
@@ -150,6 +151,30 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
         assert.match(ini, new RegExp(`p2p-peer-address = ${hosts[2].address.replace(/\./g, "\\.")}:9879`));
         assert.match(ini, new RegExp(`p2p-server-address = ${hosts[3].address.replace(/\./g, "\\.")}:9880`));
         await healthy("after the boot");
+    });
+
+    it("keeps the engines' TLS and ssh keys and the producers' keys out of plain state, the stack file and docker inspect on every host", async () => {
+        const keys = [...(await stackKeys(t)).values()];
+        assert.equal(keys.length, 7, "the boot key, 4 producers and 2 voters");
+        const secrets = [...keys, ...hosts.map((h) => (h.ssh ? h.ssh.privateKey : h.tls.key))]
+            // A PEM's middle body line: the armour and an OpenSSH key's first line are the same in every key.
+            .map((k) => {
+                const body = k.split("\n").filter((l) => l && !l.startsWith("-----"));
+                return body[Math.floor(body.length / 2)];
+            });
+        const places = [
+            fs.readFileSync(path.join(ROOT, ".eosnet", "stacks", `Pulumi.${t.name}.yaml`), "utf8"),
+            ...await Promise.all(PRODUCERS.map((p, i) => dockerCli(hostOf(producerHosts()[i]), ["inspect", container(p)]))),
+            ...(fs.readdirSync(t.backendDir, { recursive: true }) as string[]).map((f) => path.join(t.backendDir, f))
+                .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, "utf8")),
+        ];
+        assert.ok(places.length > 5, "the backend holds state files to check");
+        for (const [i, secret] of secrets.entries()) {
+            assert.ok(secret.length > 20, `secret ${i} is a key`);
+            for (const text of places) {
+                assert.ok(!text.includes(secret), `secret ${i} found in plain text`);
+            }
+        }
     });
 
     it("a second up changes nothing", async () => {
