@@ -124,7 +124,7 @@ export class Network extends pulumi.ComponentResource {
                     endpoint: this.httpEndpoint, fallbackEndpoints: producerPlans.map(endpoint), chainId: this.chainId,
                     keys: pulumi.all(plan.nodes.filter((n) => n.host === h.name).map(signingKey)),
                 }, { parent: this });
-                const network = new DockerNetwork(`${name}-network-${h.name}`, { name: `${args.prefix}-net`, labels: { ...labels, [LABEL_HOST]: h.name } },
+                const network = new DockerNetwork(`${name}-network-${h.name}`, { name: `${args.prefix}-${h.name}-net`, labels: { ...labels, [LABEL_HOST]: h.name } },
                     { parent: this, provider: engine, deleteBeforeReplace: true });
                 engines.set(h.name, { objects: engine, nodes: engine, network });
             }

@@ -47,7 +47,8 @@ export class Node extends pulumi.ComponentResource {
         }));
 
         const volume = new DockerVolume(`${name}-volume`, {
-            name: pulumi.output(args.chainId).apply((id) => `${objectName}-${id.slice(0, 12)}`),
+            // Across hosts the host is in the name: a renamed host's new volume never adopts the old one.
+            name: pulumi.output(args.chainId).apply((id) => `${objectName}-${args.host ? `${args.host}-` : ""}${id.slice(0, 12)}`),
             labels,
         // One engine: delete first (a new chain reuses nothing). Across hosts a moved node's new volume is
         // made on the new host first, so its old container goes (delete-first) before its old volume.

@@ -96,13 +96,30 @@ export function hostProblems(plan: NetworkPlan): Problem[] {
     const out: Problem[] = [];
     const cfg = plan.config;
     const names = new Map<string, number>();
+    const engines = new Map<string, number>();
+    const addresses = new Map<string, number>();
     cfg.hosts.forEach((h, i) => {
-        if (names.has(h.name)) {
-            out.push({ path: ["hosts", i, "name"], message: `duplicate host name ${h.name} (also at hosts[${names.get(h.name)}])` });
+        // Two entries on one engine would adopt each other's networks and volumes (and share its ports).
+        for (const [seen, key, field] of [[names, h.name, "name"], [engines, h.docker, "docker"], [addresses, h.address, "address"]] as const) {
+            if (seen.has(key)) {
+                out.push({ path: ["hosts", i, field], message: `${field === "name" ? "duplicate host name" : `the same ${field} as hosts[${seen.get(key)}]:`} ${key}${field === "name" ? ` (also at hosts[${seen.get(key)}])` : ": one machine is one host"}` });
+            } else {
+                seen.set(key, i);
+            }
         }
-        names.set(h.name, i);
         if (h.tls && !h.docker.startsWith("tcp://")) {
             out.push({ path: ["hosts", i, "tls"], message: `tls material is for a tcp:// engine; ${h.docker} is reached without it` });
+        }
+        if (h.docker.startsWith("ssh://") && !h.sshHostKey) {
+            out.push({ path: ["hosts", i, "sshHostKey"], message: `needed for an ssh engine: without the host's key anyone answering at ${h.docker} would be sent the producers' keys (ssh-keyscan ${new URL(h.docker).hostname}, checked out of band)` });
+        }
+        if (h.sshHostKey && !h.docker.startsWith("ssh://")) {
+            out.push({ path: ["hosts", i, "sshHostKey"], message: `is for an ssh:// engine; ${h.docker} is not reached over ssh` });
+        }
+    });
+    cfg.node.extraConfig.forEach((line, i) => {
+        if (/^\s*pause-on-startup\s*=/.test(line)) {
+            out.push({ path: ["node", "extraConfig", i], message: "pause-on-startup is set by the provider while a new producer node syncs; a node that starts paused never signs" });
         }
     });
     const onHosts = placedOnHosts(plan);

@@ -85,6 +85,10 @@ export function hostCredentialProblems(plan: NetworkPlan, creds: Record<string, 
                 problems.push({ path: at(name, k), message: "unknown key (expected tlsKey or sshKey)" });
             } else if (typeof v !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v)) {
                 problems.push({ path: at(name, k), message: "expected a PEM private key" });
+            } else if (k === "tlsKey" && host.transport !== "tls") {
+                problems.push({ path: at(name, k), message: `host ${name} has no tls material (hosts[].tls: ca, cert), so ${host.docker} would be reached without TLS: give hosts[].tls or remove the key` });
+            } else if (k === "sshKey" && host.transport !== "ssh") {
+                problems.push({ path: at(name, k), message: `host ${name} is not reached over ssh (${host.docker}): remove the key` });
             }
         }
     }

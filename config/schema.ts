@@ -33,10 +33,12 @@ export const HostSchema = z
         /** Its docker engine: unix:///path, tcp://host:port (TLS unless tls is left out) or ssh://user@host[:port]. */
         docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+|ssh:\/\/[^/]+)$/, "expected unix:///path, tcp://host:port or ssh://user@host[:port]"),
         /** Where the other hosts and this machine reach the ports it publishes: an address of the host itself. */
-        address: z.string().regex(/^[0-9a-zA-Z.:-]+$/, "expected an IP address or a host name"),
+        address: z.string()
+            .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, "expected an IPv4 address of the host itself (docker publishes ports on an address, not a name)")
+            .refine((a) => a !== "0.0.0.0", "0.0.0.0 is every interface, not an address the other hosts can reach: give the host's own address"),
         /** The engine's CA and this client's certificate (PEM text); the client key is eos-network:hostCredentials.<name>.tlsKey (secret). */
         tls: z.object({ ca: z.string().min(1), cert: z.string().min(1) }).strict().optional(),
-        /** For an ssh engine: the host's public key ("ssh-ed25519 AAAA..."); the connection is refused when the host shows another. */
+        /** For an ssh engine (required there): the host's public key ("ssh-ed25519 AAAA..."); the connection is refused when the host shows another. */
         sshHostKey: z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ [A-Za-z0-9+/=]+( .*)?$/, "expected an OpenSSH public key line").optional(),
     })
     .strict();

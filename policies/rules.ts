@@ -140,7 +140,8 @@ export const httpLoopbackOnly: ResourceValidationPolicy = {
         const where = publishScope(ip);
         // A configured host's own address (eos-network:hosts[].address) is where its nodes are meant to be reached.
         const hostAddress = known(() => args.provider?.props?.hostAddress as string | undefined);
-        if (!LOOPBACK.has(where) && !allowed.has(where) && where !== hostAddress) {
+        const ownHost = where === hostAddress && where !== "0.0.0.0";
+        if (!LOOPBACK.has(where) && !allowed.has(where) && !ownHost) {
             reportViolation(
                 `${args.name} publishes port ${port} on ${where}, beyond this machine; ` +
                 `bind it to 127.0.0.1 (eos-network:node.httpBindAddress) or allow ${where} in the policy config (http-loopback-only.allowedBindAddresses)`,

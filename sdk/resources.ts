@@ -101,6 +101,7 @@ export type RewardsClaim = InstanceType<typeof RewardsClaim>;
  */
 export class Provider extends pulumi.ProviderResource {
     constructor(name: string, args: ArgsOf<typeof ProviderConfigSchema>, opts?: pulumi.ResourceOptions) {
-        super("eosnet", name, { ...args, keys: args.keys === undefined ? undefined : pulumi.secret(args.keys) }, opts);
+        const secret = <T>(v: T) => (v === undefined ? undefined : pulumi.secret(v));
+        super("eosnet", name, { ...args, keys: secret(args.keys), tlsKey: secret(args.tlsKey), sshKey: secret(args.sshKey) }, opts);
     }
 }

@@ -58,7 +58,8 @@ async function signatureKeys(ctx: Context, publicKeys: string[]) {
         const legacy = PublicKey.fromString(pub).toLegacyString();
         const privateKey = byPublic.get(legacy);
         if (!privateKey) {
-            throw new Error(`the provider holds no private key for signing key ${legacy}; add it to the provider's keys`);
+            const where = ctx.config.hostName ? `the provider of host ${ctx.config.hostName}` : "the provider";
+            throw new Error(`${where} holds no private key for signing key ${legacy}; add it to that provider's keys (eos-network:keys.<account>, or let the stack generate it)`);
         }
         return { publicKey: legacy, privateKey };
     });
@@ -152,15 +153,30 @@ function outputsOf(i: NodeosContainerInputs, c: ContainerView): NodeosContainerO
     };
 }
 
+/** Starts the node and waits until it answers and has caught up with the chain. */
+async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+    try {
+        await docker.client.getContainer(id).start();
+    } catch (e) {
+        if (statusOf(e) !== 304) {
+            throw e;
+        }
+    }
+    await waitReady(ctx, docker, id, i);
+    await waitSynced(ctx, i);
+}
+
 /**
- * Starts the node and waits until it answers and has caught up. A producer node joining a running
- * chain starts with production paused and takes up its keys only once synced: a node that is
- * behind never signs (a node with enable-stale-production would otherwise sign on an old head).
+ * The first start of a new container. A producer node joining a running chain (a new producer, a
+ * node moved to another host, a host that came back empty) starts with production paused and takes
+ * up its keys only once synced, so a node that is behind never signs (with enable-stale-production
+ * it would sign on an old head). Its config digest is written last, after production resumed: a
+ * run cut off before shows as drift, and the next up writes the config again and restarts it.
  */
-async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, retiredKeys: string[] = []): Promise<void> {
-    const target = i.settings.producerNames.length > 0 ? await othersLib(ctx, i) : 0;
-    const paused = target > 0;
-    await writeConfig(ctx, docker, id, i, retiredKeys, { paused });
+async function firstStart(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+    const target = await othersLib(ctx, i);
+    const paused = target > 0 && i.settings.producerNames.length > 0;
+    await writeConfig(ctx, docker, id, i, [], { paused });
     try {
         await docker.client.getContainer(id).start();
     } catch (e) {
@@ -171,8 +187,8 @@ async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosCo
     await waitReady(ctx, docker, id, i);
     await waitSynced(ctx, i, target);
     if (paused) {
-        await writeConfig(ctx, docker, id, i, retiredKeys);
         await resumeProduction(ctx, i);
+        await writeConfig(ctx, docker, id, i);
     }
 }
 
@@ -297,7 +313,7 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
             NetworkingConfig: { EndpointsConfig: { [inputs.network]: { Aliases: inputs.aliases } } },
         });
         try {
-            await start(ctx, docker, created.id, inputs);
+            await firstStart(ctx, docker, created.id, inputs);
         } catch (e) {
             await removeContainer(docker, created.id).catch(() => undefined);
             throw e;
@@ -337,11 +353,12 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
                     throw e;
                 }
             });
-            await start(ctx, docker, id, news, olds.signingKeys.filter((k) => !news.signingKeys.includes(k)));
+            const retired = olds.signingKeys.filter((k) => !news.signingKeys.includes(k));
+            await writeConfig(ctx, docker, id, news, retired);
         } else {
             ctx.progress(`starting ${news.name} (found stopped)`);
-            await start(ctx, docker, id, news);
         }
+        await start(ctx, docker, id, news);
         return outputsOf(news, (await inspect(docker, id))!);
     },
     async delete(ctx, id) {

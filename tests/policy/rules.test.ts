@@ -94,6 +94,9 @@ describe("policy: http-loopback-only (mandatory)", () => {
         assert.deepEqual(check(p, onHost("10.240.0.11")), []);
         assert.equal(check(p, onHost("10.240.0.12")).length, 1);
         assert.equal(check(p, onHost("0.0.0.0")).length, 1);
+        // A host whose configured address is the wildcard still gets no pass for all interfaces.
+        const wildcard = { ...container("boot", { httpBindAddress: "0.0.0.0" }), provider: { type: T.provider, name: "h", urn: "u", props: { hostAddress: "0.0.0.0" } } } as any;
+        assert.equal(check(p, wildcard).length, 1);
     });
 });
 

@@ -52,7 +52,7 @@ const withHosts = (change: (c: Cfg) => void) => (c: Cfg) => {
     c.hosts = [
         { name: "host1", docker: "tcp://10.9.0.11:2376", address: "10.9.0.11", tls: { ca: "CA", cert: "CERT" } },
         { name: "host2", docker: "tcp://10.9.0.12:2376", address: "10.9.0.12", tls: { ca: "CA", cert: "CERT" } },
-        { name: "host3", docker: "ssh://root@10.9.0.13", address: "10.9.0.13" },
+        { name: "host3", docker: "ssh://root@10.9.0.13", address: "10.9.0.13", sshHostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE8 root@host3" },
     ];
     (c.producers[1] as any).host = "host2";
     c.hostCredentials = { host1: { tlsKey: TLS_KEY }, host2: { tlsKey: TLS_KEY }, host3: { sshKey: TLS_KEY } };
@@ -70,10 +70,21 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
     ["hosts: host name with a capital", withHosts((c) => (c.hosts[0].name = "Host1")), "eos-network:hosts[0].name", "expected a host name: 1 to 31 of a-z, 0-9 and '-', starting with a letter or digit"],
     ["hosts: TLS host without its key", withHosts((c) => delete c.hostCredentials.host2), "eos-network:hostCredentials.host2.tlsKey",
         "host host2 is reached over TLS (tcp://10.9.0.12:2376): its client key is needed (pulumi config set --secret --path hostCredentials.host2.tlsKey -- \"$(cat key.pem)\")"],
-    ["hosts: ssh host without its key", withHosts((c) => (c.hostCredentials.host3 = { tlsKey: TLS_KEY })), "eos-network:hostCredentials.host3.sshKey",
+    ["hosts: ssh host without its key", withHosts((c) => delete c.hostCredentials.host3), "eos-network:hostCredentials.host3.sshKey",
         "host host3 is reached over ssh (ssh://root@10.9.0.13): its private key is needed (pulumi config set --secret --path hostCredentials.host3.sshKey -- \"$(cat id_ed25519)\")"],
     ["hosts: credentials of an unknown host", withHosts((c) => (c.hostCredentials.host9 = { tlsKey: TLS_KEY })), "eos-network:hostCredentials.host9", "no such host in eos-network:hosts (typo?)"],
     ["hosts: a credential that is no key", withHosts((c) => (c.hostCredentials.host1 = { tlsKey: "secret" })), "eos-network:hostCredentials.host1.tlsKey", "expected a PEM private key"],
+    ["hosts: an ssh engine without its host key", withHosts((c) => delete c.hosts[2].sshHostKey), "eos-network:hosts[2].sshHostKey",
+        "needed for an ssh engine: without the host's key anyone answering at ssh://root@10.9.0.13 would be sent the producers' keys (ssh-keyscan 10.9.0.13, checked out of band)"],
+    ["hosts: a host key for a tcp engine", withHosts((c) => (c.hosts[0].sshHostKey = c.hosts[2].sshHostKey)), "eos-network:hosts[0].sshHostKey", "is for an ssh:// engine; tcp://10.9.0.11:2376 is not reached over ssh"],
+    ["hosts: two entries on one engine", withHosts((c) => (c.hosts[1].docker = "tcp://10.9.0.11:2376")), "eos-network:hosts[1].docker", "the same docker as hosts[0]: tcp://10.9.0.11:2376: one machine is one host"],
+    ["hosts: two entries at one address", withHosts((c) => (c.hosts[1].address = "10.9.0.11")), "eos-network:hosts[1].address", "the same address as hosts[0]: 10.9.0.11: one machine is one host"],
+    ["hosts: address 0.0.0.0", withHosts((c) => (c.hosts[0].address = "0.0.0.0")), "eos-network:hosts[0].address", "0.0.0.0 is every interface, not an address the other hosts can reach: give the host's own address"],
+    ["hosts: address a name", withHosts((c) => (c.hosts[0].address = "builder.lan")), "eos-network:hosts[0].address", "expected an IPv4 address of the host itself (docker publishes ports on an address, not a name)"],
+    ["hosts: a TLS key for a plain tcp engine", withHosts((c) => { delete c.hosts[1].tls; }), "eos-network:hostCredentials.host2.tlsKey",
+        "host host2 has no tls material (hosts[].tls: ca, cert), so tcp://10.9.0.12:2376 would be reached without TLS: give hosts[].tls or remove the key"],
+    ["node: pause-on-startup in extraConfig", (c) => (c.node = { image, extraConfig: ["pause-on-startup = true"] } as any), "eos-network:node.extraConfig[0]",
+        "pause-on-startup is set by the provider while a new producer node syncs; a node that starts paused never signs"],
     ["hosts: credentials in plain text", withHosts((c) => (c.plainKeys = true)), "eos-network:hostCredentials",
         "holds private keys: set it with --secret (pulumi config set --secret --path hostCredentials.<host>.tlsKey <PEM>)"],
     ["name too long", (c) => (c.accounts[0].name = "voteraaaaaaaa"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],

