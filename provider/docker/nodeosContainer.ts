@@ -153,8 +153,8 @@ function outputsOf(i: NodeosContainerInputs, c: ContainerView): NodeosContainerO
     };
 }
 
-/** Starts the node and waits until it answers and has caught up with the chain. */
-async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs): Promise<void> {
+/** Starts the node and waits until it answers and has caught up with the chain (to `target`, when known). */
+async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosContainerInputs, target?: number): Promise<void> {
     try {
         await docker.client.getContainer(id).start();
     } catch (e) {
@@ -163,7 +163,7 @@ async function start(ctx: Context, docker: DockerEngine, id: string, i: NodeosCo
         }
     }
     await waitReady(ctx, docker, id, i);
-    await waitSynced(ctx, i);
+    await waitSynced(ctx, i, target);
 }
 
 /**
@@ -177,15 +177,7 @@ async function firstStart(ctx: Context, docker: DockerEngine, id: string, i: Nod
     const target = await othersLib(ctx, i);
     const paused = target > 0 && i.settings.producerNames.length > 0;
     await writeConfig(ctx, docker, id, i, [], { paused });
-    try {
-        await docker.client.getContainer(id).start();
-    } catch (e) {
-        if (statusOf(e) !== 304) {
-            throw e;
-        }
-    }
-    await waitReady(ctx, docker, id, i);
-    await waitSynced(ctx, i, target);
+    await start(ctx, docker, id, i, target);
     if (paused) {
         await resumeProduction(ctx, i);
         await writeConfig(ctx, docker, id, i);
