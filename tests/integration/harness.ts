@@ -160,17 +160,36 @@ export async function leftovers(stackLabel: string) {
     return listLabelled(await connectDocker(undefined), `io.eos-network.stack=${stackLabel}`);
 }
 
-/** A free TCP port on 127.0.0.1, so test stacks never collide with a running dev stack. */
+/** Ports handed out by freePort in this process: each is given once. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1, so test stacks never collide with a running dev stack. Taken below
+ * the kernel's ephemeral range (ip_local_port_range, 32768-60999 by default) and away from the
+ * test cluster's NodePorts (30000-32767): a port the kernel picked for bind(0) can be taken by any
+ * outgoing connection (Pulumi's gRPC, polls of nodeos) before the node publishes it, and docker
+ * then fails the start with "address already in use".
+ */
 export async function freePort(): Promise<number> {
     const net = await import("net");
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as { port: number }).port;
-            srv.close(() => resolve(port));
+    const [low] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    const top = Math.min(low, 30000);
+    for (let attempt = 0; attempt < 200; attempt++) {
+        const port = 20000 + crypto.randomInt(top - 20000);
+        if (handedOut.has(port)) {
+            continue;
+        }
+        const free = await new Promise<boolean>((resolve) => {
+            const srv = net.createServer();
+            srv.once("error", () => resolve(false));
+            srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
         });
-        srv.on("error", reject);
-    });
+        if (free) {
+            handedOut.add(port);
+            return port;
+        }
+    }
+    throw new Error(`no free port found in 20000-${top - 1} on 127.0.0.1 after 200 tries`);
 }
 
 export const progress = (line: string) => process.stdout.write(`      | ${line}`);
