@@ -4,11 +4,12 @@
 // makes no decision: the chain is read through the eosnet provider (getChainState), decisions are
 // the plan's (planning/plan.ts).
 import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
-import { nodeObjectName } from "../planning/node";
-import { peerAddresses, p2pServerAddress } from "../planning/placement";
+import { KUBERNETES_PATHS, nodeObjectName } from "../planning/node";
+import { clusterPeers, peerAddresses, p2pServerAddress } from "../planning/placement";
 import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
 import { chainRefusals, plannedChain } from "../planning/refusals";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
@@ -18,6 +19,7 @@ import {
     Account, Contract, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
     ProxyRegistration, Resignation, RewardsClaim, SystemInit, Token, Vote,
 } from "../sdk/resources";
+import { KubernetesNode } from "./kubernetesNode";
 import { Node } from "./node";
 import { Team, teamKeys } from "./team";
 
@@ -30,7 +32,7 @@ export interface NetworkArgs {
     /** Keys from `eos-network:keys` (secret): names known at plan time, values only as secrets. */
     configuredKeys?: { names: string[]; values: pulumi.Output<Record<string, string>> };
     /** `eos-network:hostCredentials` (secret): each TLS host's client key, each ssh host's private key. */
-    hostCredentials?: pulumi.Output<Record<string, { tlsKey?: string; sshKey?: string }>>;
+    hostCredentials?: pulumi.Output<Record<string, { tlsKey?: string; sshKey?: string; kubeconfig?: string }>>;
 }
 
 /** Where a node runs, as the stack's outputs and `npm run status` show it. */
@@ -64,7 +66,7 @@ export class Network extends pulumi.ComponentResource {
     /** Every node by role: its host, endpoints and producers. */
     public readonly nodes: pulumi.Output<Record<string, NodeView>>;
     /** The hosts: where each is reached and its engine. */
-    public readonly hosts: pulumi.Output<Record<string, { address: string; docker: string }>>;
+    public readonly hosts: pulumi.Output<Record<string, { address: string; docker: string; kubernetes?: string }>>;
     /** Each registered producer's unpaid blocks and last claim time, as read by this up. */
     public readonly producerRewards: pulumi.Output<Rewards>;
     /** The provider holding this chain's endpoint and keys, for resources added beside the network. */
@@ -106,12 +108,21 @@ export class Network extends pulumi.ComponentResource {
         // hosts). Across hosts: one provider per host holds its engine's credentials, the chain
         // endpoints and the signing keys of its nodes only, and serves its network, volumes and nodes.
         const engines = new Map<string, { objects: Provider; nodes: Provider; network: DockerNetwork }>();
+        const clusters = new Map<string, k8s.Provider>();
+        const signingKey = (n: PlannedNode) => (n.role === "boot" ? bootKey.privateKey : keys.get(n.role)!.privateKey);
         if (!onHosts) {
             const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this, provider: host, deleteBeforeReplace: true });
             engines.set(plan.hosts[0].name, { objects: host, nodes: chain, network });
         } else {
-            const signingKey = (n: PlannedNode) => (n.role === "boot" ? bootKey.privateKey : keys.get(n.role)!.privateKey);
             for (const h of plan.hosts.filter((x) => plan.nodes.some((n) => n.host === x.name))) {
+                if (h.kubernetes) {
+                    // The official provider, one per cluster host: its kubeconfig a secret in the provider's configuration.
+                    clusters.set(h.name, new k8s.Provider(`${name}-host-${h.name}`, {
+                        kubeconfig: pulumi.secret(args.hostCredentials!.apply((c) => c[h.name]?.kubeconfig ?? "")),
+                        context: h.kubernetes.context, namespace: h.kubernetes.namespace,
+                    }, { parent: this }));
+                    continue;
+                }
                 if (h.transport === "tcp") {
                     pulumi.log.warn(`host ${h.name}: its engine ${h.docker} is reached over plain tcp, unauthenticated and unencrypted: anyone who reaches that port controls ` +
                         "the engine. Fine for a closed lab network; elsewhere give hosts[].tls (or use ssh://)", this);
@@ -130,21 +141,35 @@ export class Network extends pulumi.ComponentResource {
             }
             pulumi.log.info(`placement: ${plan.hosts.map((h) => `${h.name} (${h.address}): ${plan.nodes.filter((n) => n.host === h.name).map((n) => n.role).join(", ") || "no nodes"}`).join("; ")}`, this);
         }
-        const node = (n: PlannedNode, signingKey: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions) => {
+        const clusterNodes = new Map<string, KubernetesNode>();
+        const node = (n: PlannedNode, publicKey: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions): Node | KubernetesNode => {
             const agent = nodeObjectName(args.prefix, n.role);
+            const settings = {
+                p2pServerAddress: p2pServerAddress(plan, n, args.prefix), agentName: agent, producerNames: n.producerNames, enableStaleProduction: n.enableStaleProduction,
+                chainStateDbSizeMb: cfg.node.chainStateDbSizeMb, maxTransactionTimeMs: cfg.node.maxTransactionTimeMs, extraConfig: cfg.node.extraConfig,
+                ...(onHosts ? { netApi: true } : {}),
+            };
+            const h = hostOf(plan, n);
+            if (h.kubernetes) {
+                // Peers in the same cluster by their Services' ClusterIPs (known once those exist), others by address.
+                const inCluster = pulumi.all(Object.fromEntries(clusterPeers(plan, n).map((role) => [role, clusterNodes.get(role)!.clusterP2pAddress])));
+                const k = new KubernetesNode(`${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`, {
+                    prefix: args.prefix, role: n.role, stackLabel: args.stackLabel, host: n.host, cluster: h.kubernetes, image: cfg.node.image,
+                    httpPort: n.httpPort, p2pPort: n.p2pPort, genesis, startTimeoutSeconds: cfg.node.startTimeoutSeconds,
+                    settings: inCluster.apply((ips) => ({ ...settings, peers: peerAddresses(plan, n, args.prefix, (role) => ips[role]), protocolFeaturesDir: `${KUBERNETES_PATHS.dataDir}/protocol_features` })),
+                    signingKeys: [signingKey(n)], provider: clusters.get(n.host)!,
+                }, { ...opts, address: h.address });
+                clusterNodes.set(n.role, k);
+                return k;
+            }
             const engine = engines.get(n.host)!;
             return new Node(`${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`, {
                 prefix: args.prefix, stackLabel: args.stackLabel, role: n.role, image: cfg.node.image,
                 httpBindAddress: onHosts ? hostOf(plan, n).address : cfg.node.httpBindAddress, httpPort: n.httpPort,
                 host: onHosts ? n.host : undefined, p2pPort: onHosts ? n.p2pPort : 0,
                 startTimeoutSeconds: cfg.node.startTimeoutSeconds, network: engine.network.name, genesis, chainId: this.chainId,
-                hostProvider: engine.objects, chainProvider: engine.nodes, signingKeys: [signingKey],
-                settings: {
-                    p2pServerAddress: p2pServerAddress(plan, n, args.prefix), agentName: agent, producerNames: n.producerNames, enableStaleProduction: n.enableStaleProduction,
-                    peers: peerAddresses(plan, n, args.prefix),
-                    chainStateDbSizeMb: cfg.node.chainStateDbSizeMb, maxTransactionTimeMs: cfg.node.maxTransactionTimeMs, extraConfig: cfg.node.extraConfig,
-                    ...(onHosts ? { netApi: true } : {}),
-                },
+                hostProvider: engine.objects, chainProvider: engine.nodes, signingKeys: [publicKey],
+                settings: { ...settings, peers: peerAddresses(plan, n, args.prefix) },
             }, opts);
         };
         const boot = node(bootPlan, bootKey.publicKey, { parent: this });
@@ -190,7 +215,7 @@ export class Network extends pulumi.ComponentResource {
         this.nodes = pulumi.output(Object.fromEntries(plan.nodes.map((n) => [n.role, {
             host: n.host, httpEndpoint: endpoint(n), p2pAddress: p2pServerAddress(plan, n, args.prefix), producers: n.role === "boot" ? [] : n.producerNames,
         }])));
-        this.hosts = pulumi.output(Object.fromEntries(plan.hosts.map((h) => [h.name, { address: h.address, docker: h.docker ?? "" }])));
+        this.hosts = pulumi.output(Object.fromEntries(plan.hosts.map((h) => [h.name, { address: h.address, docker: h.docker ?? "", ...(h.kubernetes ? { kubernetes: h.kubernetes.namespace } : {}) }])));
         const registrations = plan.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
             producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
         }, onChain([accounts.get(p.name)!, ...(nodes.has(p.name) ? [nodes.get(p.name)!] : [])])));

@@ -3,7 +3,7 @@
 // the path of the field to fix. No I/O but the file checks' `exists`.
 import * as fs from "fs";
 import * as path from "path";
-import { asset, fundedAccounts, NetworkPlan, placedOnHosts, stackAccounts } from "../planning/plan";
+import { asset, fundedAccounts, NetworkPlan, NODE_PORT_RANGE, placedOnHosts, stackAccounts } from "../planning/plan";
 import { legacyPublicKey } from "../keys/keys";
 import { isSystemName, PRIVATE_KEY_FORM } from "../rules/names";
 import { MIN_ACTIVATED_STAKE } from "../rules/schedule";
@@ -99,22 +99,31 @@ export function hostProblems(plan: NetworkPlan): Problem[] {
     const engines = new Map<string, number>();
     const addresses = new Map<string, number>();
     cfg.hosts.forEach((h, i) => {
+        if (!h.docker === !h.kubernetes) {
+            out.push({ path: ["hosts", i], message: `host ${h.name}: give either docker (its engine) or kubernetes (a cluster's namespace), ${h.docker ? "not both" : "one of them"}` });
+            names.set(h.name, i);
+            return;
+        }
         // Two entries on one engine would adopt each other's networks and volumes (and share its ports).
-        for (const [seen, key, field] of [[names, h.name, "name"], [engines, h.docker, "docker"], [addresses, h.address, "address"]] as const) {
+        // On a cluster, one namespace is one host; its address is a node's, which another host may not share.
+        const engine = h.docker ?? `kubernetes:${h.kubernetes!.context ?? ""}/${h.kubernetes!.namespace}`;
+        for (const [seen, key, field] of [[names, h.name, "name"], [engines, engine, h.docker ? "docker" : "kubernetes"], [addresses, h.address, "address"]] as const) {
             if (seen.has(key)) {
                 out.push({ path: ["hosts", i, field], message: `${field === "name" ? "duplicate host name" : `the same ${field} as hosts[${seen.get(key)}]:`} ${key}${field === "name" ? ` (also at hosts[${seen.get(key)}])` : ": one machine is one host"}` });
             } else {
                 seen.set(key, i);
             }
         }
-        if (h.tls && !h.docker.startsWith("tcp://")) {
-            out.push({ path: ["hosts", i, "tls"], message: `tls material is for a tcp:// engine; ${h.docker} is reached without it` });
+        const docker = h.docker ?? "";
+        const reached = h.docker ?? `the Kubernetes API (namespace ${h.kubernetes!.namespace})`;
+        if (h.tls && !docker.startsWith("tcp://")) {
+            out.push({ path: ["hosts", i, "tls"], message: `tls material is for a tcp:// engine; ${reached} is reached without it` });
         }
-        if (h.docker.startsWith("ssh://") && !h.sshHostKey) {
-            out.push({ path: ["hosts", i, "sshHostKey"], message: `needed for an ssh engine: without the host's key anyone answering at ${h.docker} would be sent the producers' keys (ssh-keyscan ${new URL(h.docker).hostname}, checked out of band)` });
+        if (docker.startsWith("ssh://") && !h.sshHostKey) {
+            out.push({ path: ["hosts", i, "sshHostKey"], message: `needed for an ssh engine: without the host's key anyone answering at ${docker} would be sent the producers' keys (ssh-keyscan ${new URL(docker).hostname}, checked out of band)` });
         }
-        if (h.sshHostKey && !h.docker.startsWith("ssh://")) {
-            out.push({ path: ["hosts", i, "sshHostKey"], message: `is for an ssh:// engine; ${h.docker} is not reached over ssh` });
+        if (h.sshHostKey && !docker.startsWith("ssh://")) {
+            out.push({ path: ["hosts", i, "sshHostKey"], message: `is for an ssh:// engine; ${reached} is not reached over ssh` });
         }
     });
     cfg.node.extraConfig.forEach((line, i) => {
@@ -134,7 +143,11 @@ export function hostProblems(plan: NetworkPlan): Problem[] {
             continue;
         }
         const published: [number, ConfigPath, string][] = [[n.httpPort, n.httpPortPath, "HTTP"], ...(onHosts ? [[n.p2pPort, n.p2pPortPath, "p2p"] as [number, ConfigPath, string]] : [])];
+        const cluster = cfg.hosts.find((h) => h.name === n.host)?.kubernetes;
         for (const [port, at, what] of published) {
+            if (cluster && (port < NODE_PORT_RANGE[0] || port > NODE_PORT_RANGE[1])) {
+                out.push({ path: at, message: `port ${port} (${what}) is a NodePort on host ${n.host} (a Kubernetes namespace): expected ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}` });
+            }
             const key = `${n.host}:${port}`;
             if (ports.has(key)) {
                 out.push({ path: at, message: onHosts ? `port ${port} (${what}) is already used on host ${n.host} by ${ports.get(key)}` : `port ${port} is already used by ${ports.get(key)}` });

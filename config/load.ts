@@ -63,7 +63,11 @@ export const HOST_CREDENTIALS_CONFIG = "hostCredentials";
 export interface HostCredential {
     tlsKey?: string;
     sshKey?: string;
+    /** A Kubernetes host's kubeconfig (YAML or JSON), with the credentials of a user allowed to manage its namespace. */
+    kubeconfig?: string;
 }
+
+const CREDENTIAL_FIELDS = ["tlsKey", "sshKey", "kubeconfig"];
 
 /** What is wrong with the host credentials (never their values): every TLS and ssh host has its key, nothing else is there. */
 export function hostCredentialProblems(plan: NetworkPlan, creds: Record<string, unknown> | undefined): { path: string; message: string }[] {
@@ -78,11 +82,17 @@ export function hostCredentialProblems(plan: NetworkPlan, creds: Record<string, 
         }
         const fields = value !== null && typeof value === "object" ? Object.entries(value as Record<string, unknown>) : [];
         if (fields.length === 0) {
-            problems.push({ path: at(name), message: "expected { tlsKey: <PEM> } or { sshKey: <PEM> }" });
+            problems.push({ path: at(name), message: "expected { tlsKey: <PEM> }, { sshKey: <PEM> } or { kubeconfig: <YAML> }" });
         }
         for (const [k, v] of fields) {
-            if (k !== "tlsKey" && k !== "sshKey") {
-                problems.push({ path: at(name, k), message: "unknown key (expected tlsKey or sshKey)" });
+            if (!CREDENTIAL_FIELDS.includes(k)) {
+                problems.push({ path: at(name, k), message: "unknown key (expected tlsKey, sshKey or kubeconfig)" });
+            } else if (k === "kubeconfig") {
+                if (host.transport !== "kubernetes") {
+                    problems.push({ path: at(name, k), message: `host ${name} is a docker engine (${host.docker}), not a cluster: remove the kubeconfig` });
+                } else if (typeof v !== "string" || !/\bclusters\b/.test(v) || !/\busers\b/.test(v)) {
+                    problems.push({ path: at(name, k), message: "expected a kubeconfig (YAML or JSON with clusters, users and contexts)" });
+                }
             } else if (typeof v !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v)) {
                 problems.push({ path: at(name, k), message: "expected a PEM private key" });
             } else if (k === "tlsKey" && host.transport !== "tls") {
@@ -96,6 +106,9 @@ export function hostCredentialProblems(plan: NetworkPlan, creds: Record<string, 
         const c = (creds?.[h.name] ?? {}) as HostCredential;
         if (h.transport === "tls" && !c.tlsKey) {
             problems.push({ path: at(h.name, "tlsKey"), message: `host ${h.name} is reached over TLS (${h.docker}): its client key is needed (pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.${h.name}.tlsKey -- "$(cat key.pem)")` });
+        }
+        if (h.transport === "kubernetes" && !c.kubeconfig) {
+            problems.push({ path: at(h.name, "kubeconfig"), message: `host ${h.name} is a Kubernetes namespace (${h.kubernetes!.namespace}): its kubeconfig is needed (pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.${h.name}.kubeconfig -- "$(cat kubeconfig)")` });
         }
         if (h.transport === "ssh" && !c.sshKey) {
             problems.push({ path: at(h.name, "sshKey"), message: `host ${h.name} is reached over ssh (${h.docker}): its private key is needed (pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.${h.name}.sshKey -- "$(cat id_ed25519)")` });
@@ -148,7 +161,7 @@ export function loadStackConfig(all: Record<string, string>, opts: LoadOptions =
     const problems: { path: string; message: string }[] = [];
     const isSecret = opts.isSecret ?? configIsSecret;
     const keys = secretObject(all, SECRET_KEYS_CONFIG, "account name -> private key", isSecret, problems, "pulumi config set --secret --path keys.<account> <key>");
-    const creds = secretObject(all, HOST_CREDENTIALS_CONFIG, "host name -> { tlsKey } or { sshKey }", isSecret, problems, `pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.<host>.tlsKey <PEM>`);
+    const creds = secretObject(all, HOST_CREDENTIALS_CONFIG, "host name -> { tlsKey }, { sshKey } or { kubeconfig }", isSecret, problems, `pulumi config set --secret --path ${HOST_CREDENTIALS_CONFIG}.<host>.tlsKey <PEM>`);
     problems.push(...hostCredentialProblems(plan, creds));
     problems.push(...keyProblems(plan, keys, publicKeyOf));
     problems.push(...contractProblems(plan.config.contracts.dir, opts.exists));

@@ -23,6 +23,24 @@ export const NodeRuntimeSchema = z
     })
     .strict();
 
+/** A DNS-1123 label: a Kubernetes namespace or object name. */
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "expected a DNS label: 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+
+export const KubernetesHostSchema = z
+    .object({
+        /** The namespace the nodes run in; it must exist (the stack makes objects in it, never the namespace itself). */
+        namespace: dnsLabel,
+        /** The kubeconfig context to use; default: its current context. */
+        context: z.string().min(1).optional(),
+        /** StorageClass of each node's PersistentVolumeClaim; default: the cluster's default class. */
+        storageClass: z.string().min(1).optional(),
+        /** Size of each node's data claim (blocks log and state). */
+        storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, "expected a size like 2Gi").default("2Gi"),
+        /** How the kubelet gets the node image: IfNotPresent for images loaded onto the nodes, Always for a registry tag that moves. */
+        imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),
+    })
+    .strict();
+
 /** A host name: what hosts[].name, bootNode.host and producers[].host say. */
 export const hostName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, "expected a host name: 1 to 31 of a-z, 0-9 and '-', starting with a letter or digit");
 
@@ -31,8 +49,10 @@ export const HostSchema = z
         /** What nodes, messages and `npm run status` call this host. */
         name: hostName,
         /** Its docker engine: unix:///path, tcp://host:port (TLS unless tls is left out) or ssh://user@host[:port]. */
-        docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+|ssh:\/\/[^/]+)$/, "expected unix:///path, tcp://host:port or ssh://user@host[:port]"),
-        /** Where the other hosts and this machine reach the ports it publishes: an address of the host itself. */
+        docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+|ssh:\/\/[^/]+)$/, "expected unix:///path, tcp://host:port or ssh://user@host[:port]").optional(),
+        /** Or a namespace of a Kubernetes cluster; its kubeconfig is eos-network:hostCredentials.<name>.kubeconfig (secret). */
+        kubernetes: KubernetesHostSchema.optional(),
+        /** Where the other hosts and this machine reach the ports it publishes: an address of the host itself (on a cluster: a node's address, where its NodePorts answer). */
         address: z.string()
             .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, "expected an IPv4 address of the host itself (docker publishes ports on an address, not a name)")
             .refine((a) => a !== "0.0.0.0", "0.0.0.0 is every interface, not an address the other hosts can reach: give the host's own address"),

@@ -21,7 +21,19 @@ export interface NodeSettings {
     extraConfig: string[];
     /** net_api_plugin, for the peers `npm run status` shows (nodes across hosts). */
     netApi?: boolean;
+    /** Where nodeos keeps its protocol feature files when the config dir is read-only (a Secret on a cluster). */
+    protocolFeaturesDir?: string;
 }
+
+/** Where a node's files are: on docker all in one volume; on a cluster config.ini is a Secret, genesis a ConfigMap. */
+export interface NodePaths {
+    dataDir: string;
+    configDir: string;
+    genesis: string;
+}
+
+export const DOCKER_PATHS: NodePaths = { dataDir: DATA_DIR, configDir: CONFIG_DIR, genesis: `${CONFIG_DIR}/genesis.json` };
+export const KUBERNETES_PATHS: NodePaths = { dataDir: "/eos/data", configDir: "/eos/config", genesis: "/eos/genesis/genesis.json" };
 
 export interface SignatureKey {
     publicKey: string;
@@ -42,6 +54,7 @@ export function renderConfigIni(s: NodeSettings): string {
         "plugin = eosio::chain_api_plugin",
         "plugin = eosio::producer_api_plugin",
         ...(s.netApi ? ["plugin = eosio::net_api_plugin"] : []),
+        ...(s.protocolFeaturesDir ? [`protocol-features-dir = ${s.protocolFeaturesDir}`] : []),
         `chain-state-db-size-mb = ${s.chainStateDbSizeMb}`,
         "resource-monitor-space-threshold = 99",
         "abi-serializer-max-time-ms = 2000",
@@ -65,11 +78,11 @@ export function signatureProviderLines(keys: SignatureKey[]): string {
  * left dirty by SIGKILL (chainbase's dirty byte, offset 8 after the "EOSIODB" magic) is rebuilt
  * from the blocks log with a hard replay instead of failing "replay required".
  */
-export function nodeCommand(): string[] {
+export function nodeCommand(paths: NodePaths = DOCKER_PATHS): string[] {
     const script = [
         "set -eu",
-        `state=${DATA_DIR}/state/shared_memory.bin`,
-        `flags="--data-dir ${DATA_DIR} --config-dir ${CONFIG_DIR} --genesis-json ${CONFIG_DIR}/genesis.json"`,
+        `state=${paths.dataDir}/state/shared_memory.bin`,
+        `flags="--data-dir ${paths.dataDir} --config-dir ${paths.configDir} --genesis-json ${paths.genesis}"`,
         'if [ -f "$state" ] && [ "$(head -c 7 "$state")" = EOSIODB ] && [ "$(od -An -tu1 -j8 -N1 "$state" | tr -d " ")" != 0 ]; then',
         '  echo "eos-network: state was not shut down cleanly; rebuilding it from the blocks log (hard replay)" >&2',
         '  flags="$flags --hard-replay-blockchain"',
@@ -81,10 +94,15 @@ export function nodeCommand(): string[] {
 
 /** For `docker ps`: healthy while the HTTP API answers get_info (bash only: no curl is assumed). */
 export function nodeHealthcheck(): string[] {
+    return ["CMD", ...nodeProbe()];
+}
+
+/** The get_info probe as a command (a pod's startup and readiness probes). */
+export function nodeProbe(): string[] {
     const probe =
         `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_HTTP_PORT} && ` +
         `printf 'GET /v1/chain/get_info HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q head_block_num <&3`;
-    return ["CMD", "bash", "-c", probe];
+    return ["bash", "-c", probe];
 }
 
 /** Name of a node's docker objects (container, alias on the network): <prefix>-<role>. */

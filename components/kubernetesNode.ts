@@ -1,0 +1,144 @@
+// KubernetesNode: one nodeos as workloads of a cluster, through the official Kubernetes provider.
+// A StatefulSet of exactly one replica (one signer per producer, never a surge), its own
+// PersistentVolumeClaim, a Service of its own (a ClusterIP that exists before the pod and survives
+// restarts, with NodePorts where this machine and other hosts reach its HTTP and p2p ports),
+// config.ini with the signing keys in a Secret mounted read-only (0600) as nodeos' config dir, and
+// genesis.json in a ConfigMap. The pod template carries a checksum of both, so a change rolls it.
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { publicKeyOf } from "../keys/keys";
+import { CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, KUBERNETES_PATHS, nodeCommand, nodeObjectName, nodeProbe, NodeSettings, renderConfigIni, signatureProviderLines } from "../planning/node";
+import type { PlannedCluster } from "../planning/plan";
+import { kubernetesLabelValue, LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
+
+export interface KubernetesNodeArgs {
+    /** Object name prefix for this stack, e.g. eosnet-dev. */
+    prefix: string;
+    /** boot, or the producer's name. */
+    role: string;
+    stackLabel: string;
+    /** The configured host (a namespace of a cluster). */
+    host: string;
+    cluster: PlannedCluster;
+    image: string;
+    /** NodePorts of its HTTP API and its p2p listener. */
+    httpPort: number;
+    p2pPort: number;
+    genesis: pulumi.Input<string>;
+    /** Settings with the peers resolved (peers in the cluster by their Service's ClusterIP). */
+    settings: pulumi.Input<NodeSettings>;
+    /** Private keys it signs with (secrets): only ever in its Secret. */
+    signingKeys: pulumi.Input<string>[];
+    /** How long a start (or a replay) may take before the pod counts as failed. */
+    startTimeoutSeconds: number;
+    provider: k8s.Provider;
+}
+
+/** Seconds nodeos gets to close its state after SIGTERM: an unclean stop costs a replay. */
+export const TERMINATION_GRACE_SECONDS = 300;
+
+export class KubernetesNode extends pulumi.ComponentResource {
+    public readonly httpEndpoint: pulumi.Output<string>;
+    /** Where nodes of the same cluster dial it: its Service's ClusterIP and p2p port. */
+    public readonly clusterP2pAddress: pulumi.Output<string>;
+    /** The StatefulSet: chain-side resources are deletedWith the boot node's (a new one is a new chain). */
+    public readonly container: k8s.apps.v1.StatefulSet;
+    public readonly service: k8s.core.v1.Service;
+
+    constructor(name: string, args: KubernetesNodeArgs, opts: pulumi.ComponentResourceOptions & { address: string }) {
+        const { address, ...componentOpts } = opts;
+        super("eosnet:index:KubernetesNode", name, {}, componentOpts);
+        const objectName = nodeObjectName(args.prefix, args.role);
+        const namespace = args.cluster.namespace;
+        const selector = { "app.kubernetes.io/name": "nodeos", "app.kubernetes.io/instance": objectName };
+        const labels = {
+            ...selector, "app.kubernetes.io/managed-by": "eos-network",
+            [LABEL_MANAGED]: "true", [LABEL_STACK]: kubernetesLabelValue(args.stackLabel), [LABEL_ROLE]: kubernetesLabelValue(args.role), [LABEL_HOST]: args.host,
+        };
+        const metadata = (suffix = "") => ({ name: `${objectName}${suffix}`, namespace, labels, annotations: { [LABEL_STACK]: args.stackLabel } });
+        const child = { parent: this, provider: args.provider };
+
+        this.service = new k8s.core.v1.Service(`${name}-service`, {
+            metadata: metadata(),
+            spec: {
+                type: "NodePort",
+                selector,
+                // Peers dial a node that is still replaying or syncing: it is reached before it is ready.
+                publishNotReadyAddresses: true,
+                ports: [
+                    { name: "http", port: CONTAINER_HTTP_PORT, targetPort: CONTAINER_HTTP_PORT, nodePort: args.httpPort, protocol: "TCP" },
+                    { name: "p2p", port: CONTAINER_P2P_PORT, targetPort: CONTAINER_P2P_PORT, nodePort: args.p2pPort, protocol: "TCP" },
+                ],
+            },
+        }, { ...child, deleteBeforeReplace: true });
+
+        const configIni = pulumi.all([args.settings, ...args.signingKeys]).apply(([settings, ...keys]) =>
+            renderConfigIni(settings as NodeSettings) + signatureProviderLines((keys as string[]).map((k) => ({ publicKey: publicKeyOf(k), privateKey: k }))));
+        const secret = new k8s.core.v1.Secret(`${name}-config`, {
+            metadata: metadata("-config"),
+            type: "Opaque",
+            stringData: { "config.ini": pulumi.secret(configIni) },
+        }, { ...child, deleteBeforeReplace: true });
+        const genesis = new k8s.core.v1.ConfigMap(`${name}-genesis`, {
+            metadata: metadata("-genesis"),
+            data: { "genesis.json": args.genesis },
+        }, { ...child, deleteBeforeReplace: true });
+        const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, {
+            metadata: metadata("-data"),
+            spec: {
+                accessModes: ["ReadWriteOnce"],
+                ...(args.cluster.storageClass ? { storageClassName: args.cluster.storageClass } : {}),
+                resources: { requests: { storage: args.cluster.storageSize } },
+            },
+        // A claim stays Pending until its pod is scheduled (WaitForFirstConsumer): nothing to await.
+        }, { ...child, deleteBeforeReplace: true });
+
+        // What rolls the pod: the settings and genesis, and the public keys (never the private ones).
+        const checksum = pulumi.all([args.settings, args.genesis, ...args.signingKeys]).apply(([settings, g, ...keys]) =>
+            crypto.createHash("sha256").update(JSON.stringify([renderConfigIni(settings as NodeSettings), g, (keys as string[]).map(publicKeyOf)])).digest("hex"));
+        const probe = { exec: { command: nodeProbe() }, timeoutSeconds: 5 };
+        this.container = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, {
+            metadata: metadata(),
+            spec: {
+                // One signer per producer: one replica, and a pod is replaced only after the old one is gone.
+                replicas: 1,
+                serviceName: objectName,
+                podManagementPolicy: "OrderedReady",
+                updateStrategy: { type: "RollingUpdate" },
+                selector: { matchLabels: selector },
+                template: {
+                    metadata: { labels, annotations: { "io.eos-network/config-checksum": checksum } },
+                    spec: {
+                        terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+                        enableServiceLinks: false,
+                        containers: [{
+                            name: "nodeos",
+                            image: args.image,
+                            imagePullPolicy: args.cluster.imagePullPolicy,
+                            command: nodeCommand(KUBERNETES_PATHS),
+                            ports: [{ name: "http", containerPort: CONTAINER_HTTP_PORT }, { name: "p2p", containerPort: CONTAINER_P2P_PORT }],
+                            // A replay can take long: the startup probe covers it; no liveness probe ever kills a replaying node.
+                            startupProbe: { ...probe, periodSeconds: 5, failureThreshold: Math.max(12, Math.ceil(args.startTimeoutSeconds / 5)) },
+                            readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+                            volumeMounts: [
+                                { name: "data", mountPath: KUBERNETES_PATHS.dataDir },
+                                { name: "config", mountPath: KUBERNETES_PATHS.configDir, readOnly: true },
+                                { name: "genesis", mountPath: KUBERNETES_PATHS.genesis.replace(/\/[^/]+$/, ""), readOnly: true },
+                            ],
+                        }],
+                        volumes: [
+                            { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } },
+                            { name: "config", secret: { secretName: secret.metadata.name, defaultMode: 0o600 } },
+                            { name: "genesis", configMap: { name: genesis.metadata.name } },
+                        ],
+                    },
+                },
+            },
+        }, { ...child, deleteBeforeReplace: true });
+
+        this.httpEndpoint = pulumi.output(`http://${address}:${args.httpPort}`);
+        this.clusterP2pAddress = this.service.spec.clusterIP.apply((ip) => `${ip}:${CONTAINER_P2P_PORT}`);
+        this.registerOutputs({ httpEndpoint: this.httpEndpoint, clusterP2pAddress: this.clusterP2pAddress });
+    }
+}
