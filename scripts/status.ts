@@ -26,7 +26,7 @@ const OutputsSchema = z.object({
         p2pAddress: z.string(),
         producers: z.array(z.string()),
     })),
-    hosts: z.record(z.object({ address: z.string(), docker: z.string() })),
+    hosts: z.record(z.object({ address: z.string(), docker: z.string(), kubernetes: z.string().optional() })),
 });
 export type StackOutputs = z.infer<typeof OutputsSchema>;
 
@@ -73,6 +73,23 @@ export function engineTarget(docker: string, env: NodeJS.ProcessEnv = process.en
     if (url.protocol === "tcp:") return { kind: "tcp", host, port: url.port ? Number(url.port) : 2375 };
     if (url.protocol === "ssh:") return { kind: "tcp", host, port: url.port ? Number(url.port) : 22 };
     throw new Error(`unknown engine URL ${docker}`);
+}
+
+/**
+ * Where to knock for a host: its engine's port; on a cluster (whose API address is in the secret
+ * kubeconfig only) the NodePort of its first node at the host's address, where this machine reaches it.
+ */
+export function hostTarget(outputs: StackOutputs, name: string, env: NodeJS.ProcessEnv = process.env): EngineTarget {
+    const h = outputs.hosts[name];
+    if (h.kubernetes === undefined) {
+        return engineTarget(h.docker, env);
+    }
+    const first = Object.keys(outputs.nodes).sort(nodeOrder).find((r) => outputs.nodes[r].host === name);
+    if (!first) {
+        throw new Error(`no node of this stack runs on host ${name} (namespace ${h.kubernetes})`);
+    }
+    const url = new URL(outputs.nodes[first].httpEndpoint);
+    return { kind: "tcp", host: url.hostname, port: Number(url.port) };
 }
 
 /** undefined when the port accepts a connection in time, else why not (short). */
@@ -194,7 +211,7 @@ export async function scanSigners(source: string, endpoint: string, head: number
 
 // ---- what status found (the --json document) -----------------------------------------------------
 
-export interface HostStatus { name: string; address: string; docker: string; reachable: boolean; error?: string; nodes: string[] }
+export interface HostStatus { name: string; address: string; docker: string; kubernetes?: string; reachable: boolean; error?: string; nodes: string[] }
 export interface ProducerSigned { producer: string; scheduled: boolean; block: number | null; secondsAgo: number | null }
 export interface NodeStatus {
     role: string; host: string; httpEndpoint: string; producers: string[];
@@ -228,7 +245,7 @@ export function assess(outputs: StackOutputs, hostErrors: Record<string, string 
     const hosts: HostStatus[] = hostNames.map((name) => {
         const h = outputs.hosts[name];
         const error = h ? hostErrors[name] : "not among the stack's hosts";
-        return { name, address: h?.address ?? "?", docker: h?.docker ?? "?", reachable: error === undefined, ...(error !== undefined ? { error } : {}),
+        return { name, address: h?.address ?? "?", docker: h?.docker ?? "?", ...(h?.kubernetes !== undefined ? { kubernetes: h.kubernetes } : {}), reachable: error === undefined, ...(error !== undefined ? { error } : {}),
             nodes: roles.filter((r) => outputs.nodes[r].host === name) };
     });
     const schedule = chain.schedule ?? null;
@@ -328,7 +345,7 @@ function signedText(s: ProducerSigned, scan: Scan | null): [string, ("good" | "b
 export function render(s: NetworkStatus, v: Verdict, color = false): string {
     const paint = color ? ansi : plain;
     const hosts = table(["HOST", "ADDRESS", "ENGINE", "STATE"], s.hosts.map((h) => [
-        [h.name], [h.address], [h.docker === "" ? "(local)" : h.docker],
+        [h.name], [h.address], [h.kubernetes !== undefined ? `kubernetes namespace ${h.kubernetes}` : h.docker === "" ? "(local)" : h.docker],
         h.reachable ? ["reachable", "good"] : [`unreachable (${h.error})`, "bad"],
     ]), paint);
     const nodes = table(["NODE", "HOST", "STATE", "HEAD", "LIB", "PEERS", "LAST SIGNED"], s.nodes.map((n) => [
@@ -356,7 +373,7 @@ export async function collect(outputs: StackOutputs, opts: { env?: NodeJS.Proces
     const [hostResults, nodeResults] = await Promise.all([
         Promise.all(hostNames.map(async (name) => {
             try {
-                return await knock(engineTarget(outputs.hosts[name].docker, opts.env ?? process.env), opts.hostTimeoutMs);
+                return await knock(hostTarget(outputs, name, opts.env ?? process.env), opts.hostTimeoutMs);
             } catch (e) {
                 return (e as Error).message;
             }

@@ -8,7 +8,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import {
-    assess, collect, engineTarget, knock, NodeReading, parseOutputs, readNode, render, Scan, scanSigners, StackOutputs, verdict,
+    assess, collect, engineTarget, hostTarget, knock, NodeReading, parseOutputs, readNode, render, Scan, scanSigners, StackOutputs, verdict,
 } from "../../scripts/status";
 
 const CHAIN = "36d9db49a0e5b7c2f0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3";
@@ -141,6 +141,23 @@ describe("status: where a host's engine is knocked at", () => {
         assert.deepEqual(engineTarget("", {}), { kind: "unix", path: "/var/run/docker.sock" });
         assert.deepEqual(engineTarget("", { DOCKER_HOST: "tcp://127.0.0.1:2375" }), { kind: "tcp", host: "127.0.0.1", port: 2375 });
         assert.throws(() => engineTarget("http://x"), /unknown engine URL/);
+    });
+
+    it("a host on a cluster is knocked at its first node's NodePort on the host's address", () => {
+        const outputs: StackOutputs = {
+            chainId: CHAIN,
+            hosts: { k1: { address: "10.241.0.2", docker: "", kubernetes: "staging" }, h2: { address: "10.240.0.12", docker: "tcp://10.240.0.12:2376" } },
+            nodes: {
+                producerbbbb: { host: "k1", httpEndpoint: "http://10.241.0.2:30890", p2pAddress: "10.241.0.2:31878", producers: ["producerbbbb"] },
+                produceraaaa: { host: "k1", httpEndpoint: "http://10.241.0.2:30889", p2pAddress: "10.241.0.2:31877", producers: ["produceraaaa"] },
+                boot: { host: "h2", httpEndpoint: "http://10.240.0.12:8888", p2pAddress: "10.240.0.12:9876", producers: [] },
+            },
+        };
+        assert.deepEqual(hostTarget(outputs, "k1", {}), { kind: "tcp", host: "10.241.0.2", port: 30889 });
+        assert.deepEqual(hostTarget(outputs, "h2", {}), { kind: "tcp", host: "10.240.0.12", port: 2376 });
+        assert.throws(() => hostTarget({ ...outputs, nodes: { boot: outputs.nodes.boot } }, "k1", {}), /no node of this stack runs on host k1 \(namespace staging\)/);
+        const s = assess(outputs, {}, {}, {});
+        assert.match(render(s, verdict(s)), /kubernetes namespace staging/);
     });
 
     it("a listening port or socket is reachable; a closed one is not", async () => {

@@ -1,0 +1,149 @@
+// Nodes on Kubernetes: a 4-producer network whose nodes run as workloads of a real one-node cluster
+// made on this machine (scripts/cluster: Kubernetes built from the Go module proxy, containerd, CNI,
+// the official Pulumi Kubernetes provider plugin). Checked with the node image's cleos inside the
+// pods and over the NodePorts; drift made with kubectl; keys looked for in every object's YAML.
+import { strict as assert } from "assert";
+import { execFile, execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { JsonRpc } from "eosjs";
+import { assertToolchain, NODE_IMAGE, newTestStack, PRODUCERS, progress, ROOT, signersSince, stackKeys, TestStack } from "../integration/harness";
+
+const CLUSTER = path.join(ROOT, "scripts", "cluster");
+const POLICY_PACK = path.join(ROOT, "policies");
+/** The cluster node's address (scripts/cluster/up.sh): its NodePorts answer there. */
+const NODE_ADDRESS = "10.241.0.2";
+const KUBECTL = path.join(process.env.EOSNET_K8S_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache", "eos-network", "k8s"), "bin", "kubectl");
+
+describe("on Kubernetes: 4 producers as StatefulSets of a real cluster", function () {
+    this.timeout(20 * 60 * 1000);
+    let t: TestStack | undefined;
+    let kubeconfig = "";
+    const namespace = `eosnet-itest-${crypto.randomBytes(3).toString("hex")}`;
+
+    const kubectl = (...args: string[]): Promise<string> => new Promise((resolve, reject) =>
+        execFile(KUBECTL, ["--kubeconfig", kubeconfig, "-n", namespace, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+            err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout)));
+    const pod = (role: string) => `eosnet-${t!.name}-${role}-0`;
+    const cleos = async (role: string, ...args: string[]) => JSON.parse(await kubectl("exec", pod(role), "-c", "nodeos", "--", "cleos", "-u", "http://127.0.0.1:8888", ...args));
+    const rpc = (port: number) => new JsonRpc(`http://${NODE_ADDRESS}:${port}`, { fetch: fetch as never });
+    const bootRpc = () => rpc(30888);
+
+    /** Every scheduled producer signs within two rounds, seen over the boot node's NodePort. */
+    async function everyProducerSigns(what: string): Promise<void> {
+        const start = await bootRpc().get_info();
+        const seen = await signersSince(bootRpc(), start.head_block_num + 1, PRODUCERS, 2 * 12 * PRODUCERS.length);
+        assert.deepEqual([...seen].filter((p) => PRODUCERS.includes(p)).sort(), PRODUCERS, `${what}: every producer signs within two rounds`);
+    }
+
+    before(async function () {
+        this.timeout(40 * 60 * 1000);
+        assertToolchain();
+        // Build (cached: seconds when done) and bring up the cluster; fails loudly when a part is missing.
+        execFileSync("bash", [path.join(CLUSTER, "build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+        const kubeconfigPath = execFileSync("bash", [path.join(CLUSTER, "up.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
+        kubeconfig = kubeconfigPath;
+        await kubectl("create", "namespace", namespace);
+        t = await newTestStack({
+            node: { image: NODE_IMAGE },
+            hosts: [{ name: "cluster1", kubernetes: { namespace }, address: NODE_ADDRESS }],
+            producers: PRODUCERS.map((name) => ({ name })),
+            accounts: [
+                { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
+                { name: "voterbbbbbbb", funds: "100000000.0000 SYS", votes: PRODUCERS },
+            ],
+        });
+        await t.stack.setConfig("eos-network:hostCredentials", { value: JSON.stringify({ cluster1: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8") } }), secret: true });
+    });
+
+    after(async function () {
+        this.timeout(10 * 60 * 1000);
+        try {
+            if (t) {
+                await t.cleanup();
+                // destroy leaves nothing of the stack in the namespace, claims included.
+                const left = (await kubectl("get", "statefulsets,pods,services,secrets,configmaps,persistentvolumeclaims", "-l", "io.eos-network.managed=true", "-o", "name")).trim();
+                assert.equal(left, "", "nothing of the stack is left in the namespace");
+            }
+        } finally {
+            if (kubeconfig) {
+                await kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s").catch(() => undefined);
+            }
+        }
+    });
+
+    it("one up boots the network in the cluster: cleos in the pods shows the schedule, LIB moves, every producer signs", async () => {
+        const res = await t!.stack.up({ onOutput: progress, policyPacks: [POLICY_PACK] });
+        assert.equal(res.summary.result, "succeeded");
+        assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
+        const chainId = res.outputs.chainId.value;
+        // Each node is a StatefulSet of one replica, with its own claim and Service.
+        const sets = JSON.parse(await kubectl("get", "statefulsets", "-l", "io.eos-network.managed=true", "-o", "json")).items;
+        assert.equal(sets.length, 5);
+        for (const s of sets) {
+            assert.equal(s.spec.replicas, 1);
+            assert.equal(s.status.readyReplicas, 1, `${s.metadata.name} ready`);
+        }
+        const claims = JSON.parse(await kubectl("get", "persistentvolumeclaims", "-o", "json")).items;
+        assert.deepEqual(claims.map((c: any) => c.status.phase), Array(5).fill("Bound"));
+        for (const role of ["boot", ...PRODUCERS]) {
+            const info = await cleos(role, "get", "info");
+            assert.equal(info.chain_id, chainId, `${role} follows this chain`);
+        }
+        const schedule = await cleos("producerdddd", "get", "schedule");
+        assert.deepEqual(schedule.active.producers.map((p: { producer_name: string }) => p.producer_name).sort(), PRODUCERS);
+        const start = await bootRpc().get_info();
+        for (let now = start; now.last_irreversible_block_num <= start.last_irreversible_block_num; now = await bootRpc().get_info()) {
+            assert.ok(now.head_block_num < start.head_block_num + 3 * 12 * PRODUCERS.length, `LIB stuck at ${now.last_irreversible_block_num}`);
+            await new Promise((r) => setTimeout(r, 250));
+        }
+        await everyProducerSigns("after the boot");
+    });
+
+    it("keeps every private key out of the objects' YAML (only the Secrets hold them), out of plain state and the stack file", async () => {
+        const keys = [...(await stackKeys(t!)).values()];
+        assert.equal(keys.length, 7, "the boot key, 4 producers and 2 voters");
+        const yaml = await kubectl("get", "statefulsets,pods,services,configmaps,persistentvolumeclaims,events", "-o", "yaml");
+        const secrets = await kubectl("get", "secrets", "-l", "io.eos-network.managed=true", "-o", "yaml");
+        const places = [
+            yaml,
+            fs.readFileSync(path.join(ROOT, ".eosnet", "stacks", `Pulumi.${t!.name}.yaml`), "utf8"),
+            ...(fs.readdirSync(t!.backendDir, { recursive: true }) as string[]).map((f) => path.join(t!.backendDir, f))
+                .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, "utf8")),
+        ];
+        for (const [i, key] of keys.entries()) {
+            for (const text of places) {
+                assert.ok(!text.includes(key) && !text.includes(Buffer.from(key).toString("base64").slice(4, 40)), `key ${i} found outside a Secret`);
+            }
+        }
+        // The producers' keys are in their Secrets (config.ini, base64 in the API).
+        const decoded = JSON.parse(await kubectl("get", "secrets", "-l", "io.eos-network.managed=true", "-o", "json")).items
+            .map((s: any) => Buffer.from(s.data["config.ini"], "base64").toString("utf8")).join("\n");
+        assert.ok(secrets.length > 0 && PRODUCERS.every((p) => decoded.includes(`producer-name = ${p}`)));
+        assert.equal((decoded.match(/^signature-provider = /gm) ?? []).length, 5, "one signing key per node");
+    });
+
+    it("a second up changes nothing", async () => {
+        await t!.stack.up({ expectNoChanges: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+
+    it("a pod deleted with kubectl comes back; the chain goes on and the producer signs again; up has nothing to do", async () => {
+        await kubectl("delete", "pod", pod("producerbbbb"), "--wait=true");
+        await kubectl("wait", "--for=condition=Ready", `pod/${pod("producerbbbb")}`, "--timeout=180s");
+        await everyProducerSigns("after the pod was deleted");
+        await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+
+    it("a StatefulSet scaled to 0 with kubectl: refresh sees it, up puts it back and the producer signs again", async () => {
+        await kubectl("scale", "statefulset", `eosnet-${t!.name}-producercccc`, "--replicas=0");
+        await kubectl("wait", "--for=delete", `pod/${pod("producercccc")}`, "--timeout=180s");
+        const preview = await t!.stack.preview({ refresh: true, diff: true });
+        assert.ok((preview.changeSummary.update ?? 0) >= 1, `preview shows the update: ${JSON.stringify(preview.changeSummary)}`);
+        assert.match(preview.stdout, /replicas/);
+        await t!.stack.up({ refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+        await kubectl("wait", "--for=condition=Ready", `pod/${pod("producercccc")}`, "--timeout=180s");
+        await everyProducerSigns("after the scale-down was repaired");
+        await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+});
