@@ -143,7 +143,8 @@ step_etcd() {
   (cd "$dir" && GOFLAGS="$GOFLAGS -mod=mod" gobuild -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3)
   mv -f "$BIN/etcd.tmp" "$BIN/etcd"
   stamp_set "$BIN/etcd" "$stampv"
-  "$BIN/etcd" --version | head -1 | sed 's/^/  /' >&2
+  # sed reads it all: with head, etcd could die of SIGPIPE and pipefail would stop the build here.
+  "$BIN/etcd" --version | sed -n "1s/^/  /p" >&2
   step_done built
 }
 
