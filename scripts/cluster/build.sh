@@ -51,7 +51,7 @@ step_packages() {
     iproute2 iputils-ping util-linux openssl gcc libc6-dev curl python3) missing=()
   local p
   for p in "${want[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
@@ -164,7 +164,7 @@ step_pause() {
   rm -rf "$work" && mkdir -p "$work/rootfs"
   gcc -Os -Wall -Werror -static -DVERSION="v${PAUSE_IMAGE##*:}-eosnet" -o "$work/rootfs/pause" "$src"
   strip "$work/rootfs/pause"
-  file "$work/rootfs/pause" 2>/dev/null | grep -q 'statically linked' || ldd "$work/rootfs/pause" 2>&1 | grep -q 'not a dynamic' \
+  file "$work/rootfs/pause" 2>/dev/null | grep 'statically linked' >/dev/null || ldd "$work/rootfs/pause" 2>&1 | grep 'not a dynamic' >/dev/null \
     || die "pause is not static"
   python3 "$HERE/lib/oci-image.py" --rootfs "$work/rootfs" --name "$PAUSE_IMAGE" \
     --entrypoint /pause --user 65535:65535 --out "$tar.tmp"

@@ -54,7 +54,7 @@ if pid_alive containerd && [ -S "$CTR_SOCK" ]; then
     for t in $tasks; do
       for _ in $(seq 1 50); do
         timeout 20 "$(command -v ctr)" --address "$CTR_SOCK" -n k8s.io tasks delete "$t" >/dev/null 2>&1 && break
-        timeout 5 "$(command -v ctr)" --address "$CTR_SOCK" -n k8s.io tasks ls -q 2>/dev/null | grep -qxF "$t" || break
+        timeout 5 "$(command -v ctr)" --address "$CTR_SOCK" -n k8s.io tasks ls -q 2>/dev/null | grep -xF "$t" >/dev/null || break
         sleep 0.2
       done
     done
@@ -130,7 +130,7 @@ umount_all_under "$RUN"
 umount_all_under "$RUN"   # mounts revealed by the first pass
 
 # 6. Network: the namespace (with eth0, cni0 and the pod veths in it), the bridge, the veth end.
-if [ -e "$NETNS" ] || ip netns list 2>/dev/null | grep -qw "^$NS"; then
+if [ -e "$NETNS" ] || ip netns list 2>/dev/null | grep -w "^$NS" >/dev/null; then
   say "deleting network namespace $NS"
   ip netns del "$NS" 2>/dev/null || { umount -l "$NETNS" 2>/dev/null; rm -f "$NETNS"; }
 fi
@@ -146,7 +146,7 @@ done
 
 # 8. The run dir, but the logs.
 if [ -d "$RUN" ]; then
-  if awk -v r="$RUN/" 'index($5, r) == 1' /proc/self/mountinfo | grep -q .; then
+  if awk -v r="$RUN/" 'index($5, r) == 1' /proc/self/mountinfo | grep . >/dev/null; then
     warn "mounts left under $RUN: not removing it"; exit 1
   fi
   find "$RUN" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +

@@ -124,7 +124,7 @@ in_ns ip link set eth0 up
 # Routing between pods and the node address; bridged pod traffic through iptables for Services.
 in_ns sysctl -qw net.ipv4.ip_forward=1
 in_ns sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || warn "net.bridge.bridge-nf-call-iptables not settable in $NS"
-in_ns ip route | grep -q default && die "a default route appeared in $NS"
+in_ns ip route | grep default >/dev/null && die "a default route appeared in $NS"
 wait_for "node address $NODE_IP answers from the root namespace" 10 "" ping -c1 -W1 "$NODE_IP"
 
 # ---------------------------------------------------------------------------------------------
@@ -273,10 +273,10 @@ wait_for "containerd answers on $CTR_SOCK" 60 containerd ctr_k8s version
 
 log "importing $PAUSE_IMAGE and $NODE_IMAGE into containerd (namespace k8s.io)"
 ctr_k8s images import "$IMAGES/pause.tar" >/dev/null
-ctr_k8s images ls -q | grep -qxF "$PAUSE_IMAGE" || die "pause image $PAUSE_IMAGE not in containerd after import"
+ctr_k8s images ls -q | grep -xF "$PAUSE_IMAGE" >/dev/null || die "pause image $PAUSE_IMAGE not in containerd after import"
 if docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
   docker save "$NODE_IMAGE" | ctr_k8s images import - >/dev/null
-  ctr_k8s images ls -q | grep -q "$NODE_IMAGE" || die "$NODE_IMAGE not in containerd after import"
+  ctr_k8s images ls -q | grep "$NODE_IMAGE" >/dev/null || die "$NODE_IMAGE not in containerd after import"
   log "  images imported ($(since))"
 else
   warn "$NODE_IMAGE is not in the docker engine (run npm run setup): not imported"

@@ -40,7 +40,7 @@ pid_alive() { # $1: component; true when its pidfile names a live process that i
   p=$(cat "$f" 2>/dev/null) || return 1
   [ -n "$p" ] && [ -d "/proc/$p" ] || return 1
   # not a recycled pid: the command line names our run dir or our binary
-  tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -e "$K8S_CACHE" -e "$RUN"
+  tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -F -e "$K8S_CACHE" -e "$RUN" >/dev/null
 }
 
 # One up/down at a time (down.sh run by up.sh inherits the lock).
