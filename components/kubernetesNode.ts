@@ -3,7 +3,7 @@
 // PersistentVolumeClaim, a Service of its own (a ClusterIP that exists before the pod and survives
 // restarts, with NodePorts where this machine and other hosts reach its HTTP and p2p ports),
 // config.ini with the signing keys in a Secret mounted read-only (0600) as nodeos' config dir, and
-// genesis.json in a ConfigMap. The pod template carries a checksum of both, so a change rolls it.
+// genesis.json in a ConfigMap. The pod template carries a checksum of both, so a change replaces it.
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -135,7 +135,17 @@ export class KubernetesNode extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { ...child, deleteBeforeReplace: true });
+        }, {
+            ...child,
+            // A changed pod template replaces the StatefulSet, delete-first (its pod stops before the new
+            // one starts; the claim stays). For one replica that costs what a rolling update does, and a
+            // set whose pod never became ready on a bad template (kubernetes#67250: the controller waits
+            // for that pod forever) goes with it once the config is fixed.
+            deleteBeforeReplace: true,
+            replaceOnChanges: ["spec.template", "spec.selector", "spec.serviceName"],
+            // Readiness within the start timeout (the startup probe's), plus scheduling and an image pull.
+            customTimeouts: { create: `${args.startTimeoutSeconds + 120}s`, update: `${args.startTimeoutSeconds + 120}s` },
+        });
 
         this.httpEndpoint = pulumi.output(`http://${address}:${args.httpPort}`);
         this.clusterP2pAddress = this.service.spec.clusterIP.apply((ip) => `${ip}:${CONTAINER_P2P_PORT}`);

@@ -278,6 +278,13 @@ step_plugin() {
 main() {
   local t0 steps
   t0=$(date +%s)
+  # One build at a time: npm test starts one in the background beside the other suites, and the
+  # Kubernetes suite's own call waits here for it, then finds every step cached.
+  exec 8>"$K8S_CACHE/.build.lock"
+  if ! flock -n 8; then
+    log "another build.sh is running: waiting for it"
+    flock 8
+  fi
   steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(packages k8s etcd pause plugin)
   local s
   for s in "${steps[@]}"; do

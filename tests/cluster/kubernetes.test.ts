@@ -46,7 +46,7 @@ describe("on Kubernetes: 4 producers as StatefulSets of a real cluster", functio
         kubeconfig = kubeconfigPath;
         await kubectl("create", "namespace", namespace);
         t = await newTestStack({
-            node: { image: NODE_IMAGE },
+            node: { image: NODE_IMAGE, startTimeoutSeconds: 60 },
             hosts: [{ name: "cluster1", kubernetes: { namespace }, address: NODE_ADDRESS }],
             producers: PRODUCERS.map((name) => ({ name })),
             accounts: [
@@ -70,6 +70,8 @@ describe("on Kubernetes: 4 producers as StatefulSets of a real cluster", functio
             if (kubeconfig) {
                 await kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s").catch(() => undefined);
             }
+            // The cluster is the test's own: nothing of it stays running (namespace, bridge, processes, mounts).
+            execFileSync("bash", [path.join(CLUSTER, "down.sh")], { stdio: ["ignore", "inherit", "inherit"] });
         }
     });
 
@@ -133,6 +135,22 @@ describe("on Kubernetes: 4 producers as StatefulSets of a real cluster", functio
         await kubectl("wait", "--for=condition=Ready", `pod/${pod("producerbbbb")}`, "--timeout=180s");
         await everyProducerSigns("after the pod was deleted");
         await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+
+    it("a bad image stalls the rollout and up fails naming it; with the image fixed the next up recovers with no manual step", async () => {
+        const node = { image: NODE_IMAGE, startTimeoutSeconds: 60 };
+        await t!.stack.setConfig("eos-network:node", { value: JSON.stringify({ ...node, image: `${NODE_IMAGE}-missing` }) });
+        const failed = await t!.stack.up({ onOutput: progress, policyPacks: [POLICY_PACK] }).then(() => "", (e) => String((e as Error).message));
+        assert.match(failed, /StatefulSet|statefulset/, "up fails on the StatefulSets");
+        assert.match(failed, /ErrImagePull|ImagePullBackOff|ErrImageNeverPull|unready|not ready|Unready/i, failed.slice(-3000));
+        await t!.stack.setConfig("eos-network:node", { value: JSON.stringify(node) });
+        await t!.stack.up({ onOutput: progress, policyPacks: [POLICY_PACK] });
+        for (const role of ["boot", ...PRODUCERS]) {
+            const p = JSON.parse(await kubectl("get", "pod", pod(role), "-o", "json"));
+            assert.equal(p.spec.containers[0].image, NODE_IMAGE, `${role} runs the fixed image`);
+        }
+        await everyProducerSigns("after the bad image was fixed");
+        await t!.stack.up({ expectNoChanges: true, onOutput: progress, policyPacks: [POLICY_PACK] });
     });
 
     it("a StatefulSet scaled to 0 with kubectl: refresh sees it, up puts it back and the producer signs again", async () => {
