@@ -35,6 +35,9 @@ export interface KubernetesNodeArgs {
     provider: k8s.Provider;
 }
 
+/** Startup probe failures (10 s apart) before the kubelet restarts a node that has not answered yet: a day of replay. */
+export const STARTUP_PROBE_FAILURES = 8640;
+
 /** Seconds nodeos gets to close its state after SIGTERM: an unclean stop costs a replay. */
 export const TERMINATION_GRACE_SECONDS = 300;
 
@@ -50,6 +53,11 @@ export class KubernetesNode extends pulumi.ComponentResource {
         const { address, ...componentOpts } = opts;
         super("eosnet:index:KubernetesNode", name, {}, componentOpts);
         const objectName = nodeObjectName(args.prefix, args.role);
+        // A DNS-1035 label; 52 at most, so the controller-revision-hash label of its pods fits in 63.
+        if (!/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/.test(objectName)) {
+            throw new pulumi.RunError(`node ${args.role} on host ${args.host}: its Kubernetes name ${objectName} (eosnet-<stack>-<role>) must be lowercase letters, digits and '-', ` +
+                `52 characters at most: use a shorter stack name of lowercase letters, digits and '-'`);
+        }
         const namespace = args.cluster.namespace;
         const selector = { "app.kubernetes.io/name": "nodeos", "app.kubernetes.io/instance": objectName };
         const labels = {
@@ -85,14 +93,15 @@ export class KubernetesNode extends pulumi.ComponentResource {
             data: { "genesis.json": args.genesis },
         }, { ...child, deleteBeforeReplace: true });
         const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, {
-            metadata: metadata("-data"),
+            // Bound only once its pod is scheduled (WaitForFirstConsumer): the StatefulSet's readiness is the wait.
+            metadata: { ...metadata("-data"), annotations: { ...metadata().annotations, "pulumi.com/skipAwait": "true" } },
             spec: {
                 accessModes: ["ReadWriteOnce"],
                 ...(args.cluster.storageClass ? { storageClassName: args.cluster.storageClass } : {}),
                 resources: { requests: { storage: args.cluster.storageSize } },
             },
-        // A claim stays Pending until its pod is scheduled (WaitForFirstConsumer): nothing to await.
-        }, { ...child, deleteBeforeReplace: true });
+        // A changed size or class applies to new claims only: replacing a claim would drop the node's chain data.
+        }, { ...child, deleteBeforeReplace: true, ignoreChanges: ["spec.resources", "spec.storageClassName"] });
 
         // What rolls the pod: the settings and genesis, and the public keys (never the private ones).
         const checksum = pulumi.all([args.settings, args.genesis, ...args.signingKeys]).apply(([settings, g, ...keys]) =>
@@ -118,8 +127,9 @@ export class KubernetesNode extends pulumi.ComponentResource {
                             imagePullPolicy: args.cluster.imagePullPolicy,
                             command: nodeCommand(KUBERNETES_PATHS),
                             ports: [{ name: "http", containerPort: CONTAINER_HTTP_PORT }, { name: "p2p", containerPort: CONTAINER_P2P_PORT }],
-                            // A replay can take long: the startup probe covers it; no liveness probe ever kills a replaying node.
-                            startupProbe: { ...probe, periodSeconds: 5, failureThreshold: Math.max(12, Math.ceil(args.startTimeoutSeconds / 5)) },
+                            // A replay can take hours: the startup probe gives it a day (a node that exits restarts anyway),
+                            // and no liveness probe ever kills a replaying node. `up` waits startTimeoutSeconds for readiness.
+                            startupProbe: { ...probe, periodSeconds: 10, failureThreshold: STARTUP_PROBE_FAILURES },
                             readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
                             volumeMounts: [
                                 { name: "data", mountPath: KUBERNETES_PATHS.dataDir },

@@ -174,6 +174,9 @@ export async function freePort(): Promise<number> {
     const net = await import("net");
     const [low] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
     const top = Math.min(low, 30000);
+    if (top <= 20000) {
+        throw new Error(`the ephemeral port range starts at ${low} (ip_local_port_range): no room below it for test ports from 20000`);
+    }
     for (let attempt = 0; attempt < 200; attempt++) {
         const port = 20000 + crypto.randomInt(top - 20000);
         if (handedOut.has(port)) {
