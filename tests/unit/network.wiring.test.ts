@@ -262,7 +262,7 @@ describe("Network wiring (mocks)", function () {
         assert.equal(get("c-chain").endpoint, "http://10.241.0.2:30888");
         // A stack name that makes no Kubernetes name is refused, naming the node, the host and the fix.
         assert.throws(() => new network.Network("c2", { plan, prefix: `eosnet-${"x".repeat(40)}`, stackLabel: "eos-network/x", hostCredentials: pulumi.secret<Record<string, { kubeconfig?: string }>>({ k1: { kubeconfig: KUBECONFIG } }) }),
-            /node boot on host k1: its Kubernetes name eosnet-x+-boot .* 52 characters at most/);
+            /node produceraaaa on host k1: its Kubernetes name eosnet-x+-produceraaaa .* 52 characters at most/);
         assert.throws(() => new network.Network("c3", { plan, prefix: "eosnet-Dev_1", stackLabel: "eos-network/Dev_1", hostCredentials: pulumi.secret<Record<string, { kubeconfig?: string }>>({ k1: { kubeconfig: KUBECONFIG } }) }),
             /must be lowercase letters, digits and '-'/);
     });
