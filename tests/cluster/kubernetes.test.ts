@@ -177,6 +177,37 @@ describe("on Kubernetes: 4 producers as StatefulSets of a real cluster", functio
         await t!.stack.up({ expectNoChanges: true, onOutput: progress, policyPacks: [POLICY_PACK] });
     });
 
+    it("the Secret and the ConfigMap edited with kubectl: a refreshed preview shows both, up puts them back", async () => {
+        const obj = (suffix: string) => `eosnet-${t!.name}-producercccc-${suffix}`;
+        const before = JSON.parse(await kubectl("get", "secret", obj("config"), "-o", "json")).data["config.ini"];
+        await kubectl("patch", "secret", obj("config"), "--type=merge", "-p", JSON.stringify({ data: { "config.ini": Buffer.from("# edited by hand\n").toString("base64") } }));
+        await kubectl("patch", "configmap", obj("genesis"), "--type=merge", "-p", JSON.stringify({ data: { "genesis.json": "{}" } }));
+        const preview = await t!.stack.preview({ refresh: true, diff: true });
+        assert.ok((preview.changeSummary.update ?? 0) >= 2, `preview shows both updates: ${JSON.stringify(preview.changeSummary)}`);
+        assert.match(preview.stdout, /eosnet-node-producercccc-config/);
+        assert.match(preview.stdout, /eosnet-node-producercccc-genesis/);
+        await t!.stack.up({ refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+        assert.equal(JSON.parse(await kubectl("get", "secret", obj("config"), "-o", "json")).data["config.ini"], before, "config.ini as it was");
+        assert.match(JSON.parse(await kubectl("get", "configmap", obj("genesis"), "-o", "json")).data["genesis.json"], /initial_key/);
+        await everyProducerSigns("after the Secret and ConfigMap were repaired");
+        await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+
+    it("the Service and the StatefulSet deleted with kubectl: a refreshed preview makes them again, up does, the producer signs again", async () => {
+        const name = `eosnet-${t!.name}-producerdddd`;
+        await kubectl("delete", "service", name, "--wait=true");
+        await kubectl("delete", "statefulset", name, "--wait=true");
+        await kubectl("wait", "--for=delete", `pod/${pod("producerdddd")}`, "--timeout=180s").catch(() => undefined);
+        const preview = await t!.stack.preview({ refresh: true, diff: true });
+        assert.ok((preview.changeSummary.create ?? 0) >= 2, `preview creates both: ${JSON.stringify(preview.changeSummary)}`);
+        await t!.stack.up({ refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+        await podReady("producerdddd", "after the StatefulSet was made again");
+        // The claim stayed: the node went on from its own blocks.
+        assert.equal(JSON.parse(await kubectl("get", "persistentvolumeclaim", `${name}-data`, "-o", "json")).status.phase, "Bound");
+        await everyProducerSigns("after the Service and StatefulSet were made again");
+        await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
+    });
+
     it("a StatefulSet scaled to 0 with kubectl: refresh sees it, up puts it back and the producer signs again", async () => {
         await kubectl("scale", "statefulset", `eosnet-${t!.name}-producercccc`, "--replicas=0");
         await kubectl("wait", "--for=delete", `pod/${pod("producercccc")}`, "--timeout=180s");
