@@ -64,7 +64,9 @@ export class KubernetesNode extends pulumi.ComponentResource {
             ...selector, "app.kubernetes.io/managed-by": "eos-network",
             [LABEL_MANAGED]: "true", [LABEL_STACK]: kubernetesLabelValue(args.stackLabel), [LABEL_ROLE]: kubernetesLabelValue(args.role), [LABEL_HOST]: args.host,
         };
-        const metadata = (suffix = "") => ({ name: `${objectName}${suffix}`, namespace, labels, annotations: { [LABEL_STACK]: args.stackLabel } });
+        // patchForce: the stack owns these objects; a field someone changed by hand (kubectl edit, patch, scale)
+        // is taken back by the next up instead of stopping it with a server-side apply conflict.
+        const metadata = (suffix = "") => ({ name: `${objectName}${suffix}`, namespace, labels, annotations: { [LABEL_STACK]: args.stackLabel, "pulumi.com/patchForce": "true" } });
         const child = { parent: this, provider: args.provider };
 
         this.service = new k8s.core.v1.Service(`${name}-service`, {

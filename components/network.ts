@@ -120,6 +120,9 @@ export class Network extends pulumi.ComponentResource {
                     clusters.set(h.name, new k8s.Provider(`${name}-host-${h.name}`, {
                         kubeconfig: pulumi.secret(args.hostCredentials!.apply((c) => c[h.name]?.kubeconfig ?? "")),
                         context: h.kubernetes.context, namespace: h.kubernetes.namespace,
+                        // A node's Secret and ConfigMap change in place (drift is put back, a new config is
+                        // written), never replaced: the pod template's checksum says when the node restarts.
+                        enableConfigMapMutable: true, enableSecretMutable: true,
                     }, { parent: this }));
                     continue;
                 }
