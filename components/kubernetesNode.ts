@@ -26,7 +26,7 @@ export interface KubernetesNodeArgs {
     httpPort: number;
     p2pPort: number;
     genesis: pulumi.Input<string>;
-    /** Settings with the peers resolved (peers in the cluster by their Service's ClusterIP). */
+    /** Settings with the peers resolved (peers in the cluster by their Service's ClusterIP); the paths are the node's own. */
     settings: pulumi.Input<NodeSettings>;
     /** Private keys it signs with (secrets): only ever in its Secret. */
     signingKeys: pulumi.Input<string>[];
@@ -83,7 +83,9 @@ export class KubernetesNode extends pulumi.ComponentResource {
             },
         }, { ...child, deleteBeforeReplace: true });
 
-        const configIni = pulumi.all([args.settings, ...args.signingKeys]).apply(([settings, ...keys]) =>
+        // The config dir is the read-only Secret: nodeos keeps its protocol feature files on the claim.
+        const settings = pulumi.output(args.settings).apply((s) => ({ ...s, protocolFeaturesDir: `${KUBERNETES_PATHS.dataDir}/protocol_features` }));
+        const configIni = pulumi.all([settings, ...args.signingKeys]).apply(([settings, ...keys]) =>
             renderConfigIni(settings as NodeSettings) + signatureProviderLines((keys as string[]).map((k) => ({ publicKey: publicKeyOf(k), privateKey: k }))));
         const secret = new k8s.core.v1.Secret(`${name}-config`, {
             metadata: metadata("-config"),
@@ -106,7 +108,7 @@ export class KubernetesNode extends pulumi.ComponentResource {
         }, { ...child, deleteBeforeReplace: true, ignoreChanges: ["spec.resources", "spec.storageClassName"] });
 
         // What rolls the pod: the settings and genesis, and the public keys (never the private ones).
-        const checksum = pulumi.all([args.settings, args.genesis, ...args.signingKeys]).apply(([settings, g, ...keys]) =>
+        const checksum = pulumi.all([settings, args.genesis, ...args.signingKeys]).apply(([settings, g, ...keys]) =>
             crypto.createHash("sha256").update(JSON.stringify([renderConfigIni(settings as NodeSettings), g, (keys as string[]).map(publicKeyOf)])).digest("hex"));
         const probe = { exec: { command: nodeProbe() }, timeoutSeconds: 5 };
         this.container = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, {

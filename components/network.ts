@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
-import { KUBERNETES_PATHS, nodeObjectName } from "../planning/node";
+import { nodeObjectName } from "../planning/node";
 import { clusterPeers, peerAddresses, p2pServerAddress } from "../planning/placement";
 import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
 import { chainRefusals, plannedChain } from "../planning/refusals";
@@ -147,6 +147,7 @@ export class Network extends pulumi.ComponentResource {
         const clusterNodes = new Map<string, KubernetesNode>();
         const node = (n: PlannedNode, publicKey: pulumi.Output<string>, opts: pulumi.ComponentResourceOptions): Node | KubernetesNode => {
             const agent = nodeObjectName(args.prefix, n.role);
+            const componentName = `${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`;
             const settings = {
                 p2pServerAddress: p2pServerAddress(plan, n, args.prefix), agentName: agent, producerNames: n.producerNames, enableStaleProduction: n.enableStaleProduction,
                 chainStateDbSizeMb: cfg.node.chainStateDbSizeMb, maxTransactionTimeMs: cfg.node.maxTransactionTimeMs, extraConfig: cfg.node.extraConfig,
@@ -156,17 +157,17 @@ export class Network extends pulumi.ComponentResource {
             if (h.kubernetes) {
                 // Peers in the same cluster by their Services' ClusterIPs (known once those exist), others by address.
                 const inCluster = pulumi.all(Object.fromEntries(clusterPeers(plan, n).map((role) => [role, clusterNodes.get(role)!.clusterP2pAddress])));
-                const k = new KubernetesNode(`${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`, {
+                const k = new KubernetesNode(componentName, {
                     prefix: args.prefix, role: n.role, stackLabel: args.stackLabel, host: n.host, cluster: h.kubernetes, image: cfg.node.image,
                     httpPort: n.httpPort, p2pPort: n.p2pPort, genesis, startTimeoutSeconds: cfg.node.startTimeoutSeconds,
-                    settings: inCluster.apply((ips) => ({ ...settings, peers: peerAddresses(plan, n, args.prefix, (role) => ips[role]), protocolFeaturesDir: `${KUBERNETES_PATHS.dataDir}/protocol_features` })),
+                    settings: inCluster.apply((ips) => ({ ...settings, peers: peerAddresses(plan, n, args.prefix, (role) => ips[role]) })),
                     signingKeys: [signingKey(n)], provider: clusters.get(n.host)!,
                 }, { ...opts, address: h.address });
                 clusterNodes.set(n.role, k);
                 return k;
             }
             const engine = engines.get(n.host)!;
-            return new Node(`${name}-${n.role === "boot" ? "boot" : `node-${n.role}`}`, {
+            return new Node(componentName, {
                 prefix: args.prefix, stackLabel: args.stackLabel, role: n.role, image: cfg.node.image,
                 httpBindAddress: onHosts ? hostOf(plan, n).address : cfg.node.httpBindAddress, httpPort: n.httpPort,
                 host: onHosts ? n.host : undefined, p2pPort: onHosts ? n.p2pPort : 0,

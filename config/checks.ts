@@ -3,7 +3,7 @@
 // the path of the field to fix. No I/O but the file checks' `exists`.
 import * as fs from "fs";
 import * as path from "path";
-import { asset, fundedAccounts, NetworkPlan, NODE_PORT_RANGE, placedOnHosts, stackAccounts } from "../planning/plan";
+import { asset, fundedAccounts, hostOf, NetworkPlan, NODE_PORT_RANGE, placedOnHosts, stackAccounts } from "../planning/plan";
 import { legacyPublicKey } from "../keys/keys";
 import { isSystemName, PRIVATE_KEY_FORM } from "../rules/names";
 import { MIN_ACTIVATED_STAKE } from "../rules/schedule";
@@ -143,7 +143,7 @@ export function hostProblems(plan: NetworkPlan): Problem[] {
             continue;
         }
         const published: [number, ConfigPath, string][] = [[n.httpPort, n.httpPortPath, "HTTP"], ...(onHosts ? [[n.p2pPort, n.p2pPortPath, "p2p"] as [number, ConfigPath, string]] : [])];
-        const cluster = cfg.hosts.find((h) => h.name === n.host)?.kubernetes;
+        const cluster = hostOf(plan, n).kubernetes;
         for (const [port, at, what] of published) {
             if (cluster && (port < NODE_PORT_RANGE[0] || port > NODE_PORT_RANGE[1])) {
                 out.push({ path: at, message: `port ${port} (${what}) is a NodePort on host ${n.host} (a Kubernetes namespace): expected ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}` });
