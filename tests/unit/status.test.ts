@@ -155,7 +155,13 @@ describe("status: where a host's engine is knocked at", () => {
         };
         assert.deepEqual(hostTarget(outputs, "k1", {}), { kind: "tcp", host: "10.241.0.2", port: 30889 });
         assert.deepEqual(hostTarget(outputs, "h2", {}), { kind: "tcp", host: "10.240.0.12", port: 2376 });
-        assert.throws(() => hostTarget({ ...outputs, nodes: { boot: outputs.nodes.boot } }, "k1", {}), /no node of this stack runs on host k1 \(namespace staging\)/);
+        // A cluster host with no node of the stack: nothing to knock, shown as not checked, not as a fault.
+        const empty = { ...outputs, nodes: { boot: outputs.nodes.boot } };
+        assert.equal(hostTarget(empty, "k1", {}), undefined);
+        const e = assess(empty, { k1: null }, {}, {});
+        assert.equal(e.hosts.find((h) => h.name === "k1")!.reachable, null);
+        assert.match(render(e, verdict(e)), /^k1\s+10\.241\.0\.2\s+kubernetes namespace staging\s+not checked \(no node here\)$/m);
+        assert.ok(!verdict(e).reasons.some((r) => /k1/.test(r)), "not a reason for a non-zero code");
         const s = assess(outputs, {}, {}, {});
         assert.match(render(s, verdict(s)), /kubernetes namespace staging/);
     });
