@@ -8,7 +8,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { publicKeyOf } from "../keys/keys";
-import { CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, KUBERNETES_PATHS, nodeCommand, nodeObjectName, nodeProbe, NodeSettings, renderConfigIni, signatureProviderLines } from "../planning/node";
+import { CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, KUBERNETES_PATHS, nodeCommand, nodeObjectName, nodeProbe, NodeSettings, productionGateCommand, renderConfigIni, signatureProviderLines } from "../planning/node";
 import type { PlannedCluster } from "../planning/plan";
 import { kubernetesLabelValue, LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
 
@@ -28,6 +28,11 @@ export interface KubernetesNodeArgs {
     genesis: pulumi.Input<string>;
     /** Settings with the peers resolved (peers in the cluster by their Service's ClusterIP); the paths are the node's own. */
     settings: pulumi.Input<NodeSettings>;
+    /**
+     * A producer node's peers' HTTP APIs (host:port): it starts with production paused, and a
+     * production gate beside nodeos resumes it once synced to their LIB. Absent: no gate, no pause.
+     */
+    gatePeers?: pulumi.Input<string[]>;
     /** Private keys it signs with (secrets): only ever in its Secret. */
     signingKeys: pulumi.Input<string>[];
     /** How long a start (or a replay) may take before the pod counts as failed. */
@@ -43,8 +48,8 @@ export const TERMINATION_GRACE_SECONDS = 300;
 
 export class KubernetesNode extends pulumi.ComponentResource {
     public readonly httpEndpoint: pulumi.Output<string>;
-    /** Where nodes of the same cluster dial it: its Service's ClusterIP and p2p port. */
-    public readonly clusterP2pAddress: pulumi.Output<string>;
+    /** Where nodes of the same cluster reach it: its Service's ClusterIP. */
+    public readonly clusterIp: pulumi.Output<string>;
     /** The StatefulSet: chain-side resources are deletedWith the boot node's (a new one is a new chain). */
     public readonly container: k8s.apps.v1.StatefulSet;
     public readonly service: k8s.core.v1.Service;
@@ -84,7 +89,7 @@ export class KubernetesNode extends pulumi.ComponentResource {
         }, { ...child, deleteBeforeReplace: true });
 
         // The config dir is the read-only Secret: nodeos keeps its protocol feature files on the claim.
-        const settings = pulumi.output(args.settings).apply((s) => ({ ...s, protocolFeaturesDir: `${KUBERNETES_PATHS.dataDir}/protocol_features` }));
+        const settings = pulumi.output(args.settings).apply((s) => ({ ...s, protocolFeaturesDir: `${KUBERNETES_PATHS.dataDir}/protocol_features`, pauseOnStartup: !!args.gatePeers }));
         const configIni = pulumi.all([settings, ...args.signingKeys]).apply(([settings, ...keys]) =>
             renderConfigIni(settings as NodeSettings) + signatureProviderLines((keys as string[]).map((k) => ({ publicKey: publicKeyOf(k), privateKey: k }))));
         const secret = new k8s.core.v1.Secret(`${name}-config`, {
@@ -140,7 +145,14 @@ export class KubernetesNode extends pulumi.ComponentResource {
                                 { name: "config", mountPath: KUBERNETES_PATHS.configDir, readOnly: true },
                                 { name: "genesis", mountPath: KUBERNETES_PATHS.genesis.replace(/\/[^/]+$/, ""), readOnly: true },
                             ],
-                        }],
+                        }, ...(args.gatePeers ? [{
+                            // Resumes production whenever it is paused, once the node has caught up (planning/node.ts).
+                            name: "production-gate",
+                            image: args.image,
+                            imagePullPolicy: args.cluster.imagePullPolicy,
+                            command: pulumi.output(args.gatePeers).apply((peers) => productionGateCommand(peers)),
+                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                        }] : [])],
                         volumes: [
                             { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } },
                             { name: "config", secret: { secretName: secret.metadata.name, defaultMode: 0o600 } },
@@ -162,7 +174,7 @@ export class KubernetesNode extends pulumi.ComponentResource {
         });
 
         this.httpEndpoint = pulumi.output(`http://${address}:${args.httpPort}`);
-        this.clusterP2pAddress = this.service.spec.clusterIP.apply((ip) => `${ip}:${CONTAINER_P2P_PORT}`);
-        this.registerOutputs({ httpEndpoint: this.httpEndpoint, clusterP2pAddress: this.clusterP2pAddress });
+        this.clusterIp = this.service.spec.clusterIP;
+        this.registerOutputs({ httpEndpoint: this.httpEndpoint, clusterIp: this.clusterIp });
     }
 }

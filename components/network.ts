@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { nodeObjectName } from "../planning/node";
-import { clusterPeers, peerAddresses, p2pServerAddress } from "../planning/placement";
+import { clusterPeers, gatedProduction, peerAddresses, peerHttpAddresses, p2pServerAddress } from "../planning/placement";
 import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
 import { chainRefusals, plannedChain } from "../planning/refusals";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
@@ -156,11 +156,12 @@ export class Network extends pulumi.ComponentResource {
             const h = hostOf(plan, n);
             if (h.kubernetes) {
                 // Peers in the same cluster by their Services' ClusterIPs (known once those exist), others by address.
-                const inCluster = pulumi.all(Object.fromEntries(clusterPeers(plan, n).map((role) => [role, clusterNodes.get(role)!.clusterP2pAddress])));
+                const inCluster = pulumi.all(Object.fromEntries(clusterPeers(plan, n).map((role) => [role, clusterNodes.get(role)!.clusterIp])));
                 const k = new KubernetesNode(componentName, {
                     prefix: args.prefix, role: n.role, stackLabel: args.stackLabel, host: n.host, cluster: h.kubernetes, image: cfg.node.image,
                     httpPort: n.httpPort, p2pPort: n.p2pPort, genesis, startTimeoutSeconds: cfg.node.startTimeoutSeconds,
                     settings: inCluster.apply((ips) => ({ ...settings, peers: peerAddresses(plan, n, args.prefix, (role) => ips[role]) })),
+                    gatePeers: gatedProduction(plan, n) ? inCluster.apply((ips) => peerHttpAddresses(plan, n, args.prefix, (role) => ips[role])) : undefined,
                     signingKeys: [signingKey(n)], provider: clusters.get(n.host)!,
                 }, { ...opts, address: h.address });
                 clusterNodes.set(n.role, k);

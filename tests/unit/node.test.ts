@@ -2,14 +2,14 @@
 // docker engine for a node with signing keys (keys in config.ini only), the start script (run for
 // real against a stand-in nodeos), and the genesis with the chain id it yields.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { chainIdOf, renderGenesis } from "../../planning/genesis";
-import { CONFIG_DIR, DATA_DIR, nodeCommand, renderConfigIni, signatureProviderLines } from "../../planning/node";
+import { CONFIG_DIR, DATA_DIR, nodeCommand, productionGateCommand, renderConfigIni, signatureProviderLines } from "../../planning/node";
 import { nodeosContainer } from "../../provider/docker/nodeosContainer";
 import { NodeosContainerInputs, NodeosContainerOutputs } from "../../provider/docker/nodeosContainer.schema";
 import { ProviderConfigSchema } from "../../provider/config.schema";
@@ -331,5 +331,76 @@ describe("the node's start script (run against a stand-in nodeos)", () => {
     it("rebuilds the state of a node killed with SIGKILL (chainbase's dirty flag) with a hard replay", () => {
         state(1);
         assert.ok(run().includes("--hard-replay-blockchain"));
+    });
+});
+
+describe("the production gate of a producer node on a cluster (its script run against stand-in nodes)", function () {
+    this.timeout(30_000);
+    /** A stand-in nodeos: paused at start, its head moving one block per get_info; records what it was asked. */
+    async function standIn(opts: { head: number; lib: number }) {
+        const node = { paused: true, head: opts.head, calls: [] as { path: string; head: number }[] };
+        const server = http.createServer((req, res) => {
+            node.calls.push({ path: req.url!, head: node.head });
+            if (req.url === "/v1/chain/get_info") {
+                res.end(JSON.stringify({ head_block_num: node.head++, last_irreversible_block_num: opts.lib }));
+            } else if (req.url === "/v1/producer/paused") {
+                res.end(String(node.paused));
+            } else if (req.url === "/v1/producer/resume") {
+                node.paused = false;
+                res.end(JSON.stringify({ result: "ok" }));
+            } else {
+                res.statusCode = 404;
+                res.end();
+            }
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        return { node, server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+    }
+
+    /** Runs the gate until the stand-in is resumed (or the deadline), returning its output. */
+    async function gate(self: Awaited<ReturnType<typeof standIn>>, peers: string[]): Promise<string> {
+        const [cmd, ...args] = productionGateCommand(peers, self.address);
+        const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d) => { out += d; });
+        child.stderr.on("data", (d) => { out += d; });
+        try {
+            const deadline = Date.now() + 20_000;
+            while (self.node.paused || !out.includes("production resumed")) {
+                assert.ok(Date.now() < deadline, `not resumed within 20 s: ${out}`);
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            return out;
+        } finally {
+            child.kill();
+        }
+    }
+
+    it("resumes only once the node's head has reached the peers' LIB", async () => {
+        const self = await standIn({ head: 5, lib: 0 });
+        const peer = await standIn({ head: 30, lib: 9 });
+        try {
+            const out = await gate(self, [peer.address]);
+            const resume = self.node.calls.find((c) => c.path === "/v1/producer/resume")!;
+            assert.ok(resume.head >= 9, `resumed at head ${resume.head}, before the peers' LIB 9`);
+            assert.match(out, /the peers' LIB is 9/);
+            assert.match(out, /synced to block (9|10): production resumed/);
+        } finally {
+            self.server.close();
+            peer.server.close();
+        }
+    });
+
+    it("resumes at once when no peer answers (a network that stopped whole has nobody to sync from)", async () => {
+        const self = await standIn({ head: 5, lib: 0 });
+        const closed = await standIn({ head: 0, lib: 0 });
+        await new Promise((r) => closed.server.close(r));
+        try {
+            const out = await gate(self, [closed.address]);
+            assert.match(out, /the peers' LIB is 0/);
+            assert.equal(self.node.calls.find((c) => c.path === "/v1/producer/resume")!.head, 6);
+        } finally {
+            self.server.close();
+        }
     });
 });

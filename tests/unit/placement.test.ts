@@ -2,7 +2,7 @@
 // placements a single lost host stops.
 import { strict as assert } from "assert";
 import { parseNetworkPlan } from "../../config";
-import { hostLossMessage, hostsNeeded, lossesThatStopLib, peerAddresses, p2pServerAddress, placement, scheduleLosses } from "../../planning/placement";
+import { gatedProduction, hostLossMessage, hostsNeeded, lossesThatStopLib, peerAddresses, peerHttpAddresses, p2pServerAddress, placement, scheduleLosses } from "../../planning/placement";
 import { placedOnHosts } from "../../planning/plan";
 import { quorum } from "../../rules/schedule";
 
@@ -78,5 +78,19 @@ describe("placement on hosts", () => {
         assert.deepEqual(peerAddresses(plan, plan.nodes[2], "eosnet-dev"), ["eosnet-dev-boot:9876", "eosnet-dev-produceraa11:9876"]);
         assert.equal(p2pServerAddress(plan, plan.nodes[1], "eosnet-dev"), "eosnet-dev-produceraa11:9876");
         assert.deepEqual(scheduleLosses(plan), []);
+    });
+
+    it("on a cluster beside a docker host: peers in the cluster by ClusterIP, the others by address; only producer nodes with peers are gated", () => {
+        const cfg = config(["machine"], [undefined, "k1", "k1"]);
+        (cfg.hosts as unknown[]).push({ name: "k1", kubernetes: { namespace: "eosnet" }, address: "10.241.0.2" });
+        const plan = parseNetworkPlan(cfg);
+        const [boot, a, b, c] = plan.nodes;
+        assert.deepEqual([boot.host, a.host, b.host, c.host], ["machine", "machine", "k1", "k1"]);
+        const ip = (role: string) => `10.243.0.${plan.nodes.findIndex((n) => n.role === role)}`;
+        assert.deepEqual(peerAddresses(plan, c, "eosnet-x", ip), ["10.9.0.11:9876", "10.9.0.11:9877", "10.243.0.2:9876"]);
+        assert.deepEqual(peerHttpAddresses(plan, c, "eosnet-x", ip), ["10.9.0.11:8888", "10.9.0.11:8889", "10.243.0.2:8888"]);
+        assert.deepEqual(peerHttpAddresses(plan, a, "eosnet-x"), ["eosnet-x-boot:8888"]);
+        assert.throws(() => peerAddresses(plan, c, "eosnet-x"), /peer producerab11 of producerac11 is in the same cluster: its ClusterIP is needed/);
+        assert.deepEqual(plan.nodes.map((n) => gatedProduction(plan, n)), [false, false, true, true]);
     });
 });
