@@ -122,6 +122,9 @@ export function nodeProbe(): string[] {
 export function productionGateCommand(peerHttp: string[], self = `127.0.0.1:${CONTAINER_HTTP_PORT}`): string[] {
     const script = [
         "set -u",
+        // PID 1 of its container: bash ignores a SIGTERM it does not trap, and the pod would wait out its grace period.
+        "trap 'exit 0' TERM INT",
+        "nap() { sleep \"$1\" & wait $!; }",
         // One HTTP call with a deadline: the body on stdout, non-zero without an answer.
         "post() { timeout 3 bash -c 'exec 3<>/dev/tcp/${1%:*}/${1##*:} && printf \"POST %s HTTP/1.0\\r\\nHost: %s\\r\\nContent-Length: 2\\r\\n\\r\\n{}\" \"$2\" \"$1\" >&3 && sed \"1,/^\\r$/d\" <&3' _ \"$1\" \"$2\" 2>/dev/null; }",
         "field() { sed -n \"s/.*\\\"$1\\\":\\([0-9]*\\).*/\\1/p\"; }",
@@ -135,11 +138,11 @@ export function productionGateCommand(peerHttp: string[], self = `127.0.0.1:${CO
         "    done",
         "    echo \"production-gate: production is paused; the peers' LIB is $target\"",
         "    head=$(post $self /v1/chain/get_info | field head_block_num)",
-        "    until [ \"${head:-0}\" -ge \"$target\" ]; do sleep 1; head=$(post $self /v1/chain/get_info | field head_block_num); done",
-        "    until post $self /v1/producer/resume >/dev/null && [ \"$(post $self /v1/producer/paused)\" = false ]; do sleep 1; done",
+        "    until [ \"${head:-0}\" -ge \"$target\" ]; do nap 1; head=$(post $self /v1/chain/get_info | field head_block_num); done",
+        "    until post $self /v1/producer/resume >/dev/null && [ \"$(post $self /v1/producer/paused)\" = false ]; do nap 1; done",
         "    echo \"production-gate: synced to block ${head:-0}: production resumed\"",
         "  fi",
-        "  sleep 2",
+        "  nap 2",
         "done",
     ].join("\n");
     return ["bash", "-c", script, "production-gate", self, ...peerHttp];

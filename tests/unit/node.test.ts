@@ -403,4 +403,33 @@ describe("the production gate of a producer node on a cluster (its script run ag
             self.server.close();
         }
     });
+
+    it("stops within 3 s of a SIGTERM as PID 1 of its own PID namespace, as in its container (an untrapped one is ignored there)", async () => {
+        const self = await standIn({ head: 5, lib: 0 });
+        self.node.paused = false;
+        const [cmd, ...args] = productionGateCommand([], self.address);
+        // unshare --pid --fork: the gate is PID 1 of a new namespace, the case where the kernel drops untrapped signals.
+        const ns = spawn("unshare", ["--pid", "--fork", "--kill-child", cmd, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        let err = "";
+        ns.stderr.on("data", (d) => { err += d; });
+        const exited = new Promise<number | null>((r) => ns.on("exit", (code) => r(code)));
+        try {
+            // Once it has asked the node once, its trap is set.
+            while (!self.node.calls.length) {
+                assert.equal(ns.exitCode, null, `the gate exited before it asked the node: ${err}`);
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            const gatePid = Number(execFileSync("pgrep", ["-P", String(ns.pid)]).toString().trim().split("\n")[0]);
+            assert.ok(gatePid > 0, "no process under unshare");
+            const sent = Date.now();
+            process.kill(gatePid, "SIGTERM");
+            const code = await Promise.race([exited, new Promise<"running">((r) => setTimeout(() => r("running"), 3_000))]);
+            assert.notEqual(code, "running", "the gate still runs 3 s after its SIGTERM");
+            assert.equal(code, 0, `the gate's exit code after SIGTERM: ${code} ${err}`);
+            assert.ok(Date.now() - sent < 3_000);
+        } finally {
+            ns.kill("SIGKILL");
+            self.server.close();
+        }
+    });
 });
