@@ -74,8 +74,24 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
             try {
                 // A test that killed pulumi leaves its lock: the project's own stale-lock removal.
                 execFileSync("node", [path.join(ROOT, "scripts", "lib", "interrupted-run.js"), backendDir, "eos-network", name]);
-                await stack.destroy();
+                const abort = new AbortController();
+                let timer: NodeJS.Timeout | undefined;
+                const deadline = new Promise<never>((_, reject) => {
+                    timer = setTimeout(() => {
+                        abort.abort();
+                        reject(new Error(`pulumi destroy of stack ${name} did not end within ${DESTROY_DEADLINE_MS / 60_000} min`));
+                    }, DESTROY_DEADLINE_MS);
+                });
+                try {
+                    await Promise.race([stack.destroy({ signal: abort.signal }), deadline]);
+                } finally {
+                    clearTimeout(timer);
+                }
                 await stack.workspace.removeStack(name);
+            } catch (e) {
+                // The test fails either way; what the stack left on this machine's engine goes with the docker CLI.
+                await removeLabelled(`io.eos-network.stack=eos-network/${name}`);
+                throw e;
             } finally {
                 fs.rmSync(path.join(ROOT, ".eosnet", "stacks", `Pulumi.${name}.yaml`), { force: true });
                 fs.rmSync(backendDir, { recursive: true, force: true });
@@ -153,6 +169,20 @@ function dockerCli(args: string[], withStderr = false): Promise<string> {
     return new Promise<string>((resolve, reject) =>
         execFile("docker", args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
             err ? reject(new Error(`docker ${args.join(" ")}: ${stderr || err.message}`)) : resolve(withStderr ? stdout + stderr : stdout)));
+}
+
+/** A failed destroy still ends within this, below the 10 minutes of a suite's after hook. */
+const DESTROY_DEADLINE_MS = 8 * 60_000;
+
+/** Removes the docker objects with a label from this machine's engine (containers, then volumes and networks); never throws. */
+async function removeLabelled(label: string): Promise<void> {
+    const ids = async (kind: string[]) => (await dockerCli([...kind, "-q", "--filter", `label=${label}`]).catch(() => "")).split("\n").filter(Boolean);
+    const containers = await ids(["ps", "-a"]);
+    if (containers.length) await dockerCli(["rm", "-f", "-v", ...containers]).catch(() => "");
+    const volumes = await ids(["volume", "ls"]);
+    if (volumes.length) await dockerCli(["volume", "rm", "-f", ...volumes]).catch(() => "");
+    const networks = await ids(["network", "ls"]);
+    if (networks.length) await dockerCli(["network", "rm", ...networks]).catch(() => "");
 }
 
 /** Docker objects of a stack, found by the label every object of the project carries. */
