@@ -60,6 +60,36 @@ async function everyProducerSignsAt(rpc: JsonRpc, what: string): Promise<void> {
     assert.deepEqual([...seen].filter((p) => PRODUCERS.includes(p)).sort(), PRODUCERS, `${what}: every producer signs within two rounds`);
 }
 
+/** A test stack of the 4 producers and 2 voters for all of them, laid out as `layout` says, with cluster1's kubeconfig as its credentials. */
+async function clusterTestStack(kubeconfig: string, layout: { hosts: unknown[]; bootNode?: unknown; producerHost?: string }): Promise<TestStack> {
+    const t = await newTestStack({
+        node: { image: NODE_IMAGE, startTimeoutSeconds: 60 },
+        hosts: layout.hosts,
+        ...(layout.bootNode ? { bootNode: layout.bootNode } : {}),
+        producers: PRODUCERS.map((name) => ({ name, ...(layout.producerHost ? { host: layout.producerHost } : {}) })),
+        accounts: [
+            { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
+            { name: "voterbbbbbbb", funds: "100000000.0000 SYS", votes: PRODUCERS },
+        ],
+    });
+    await t.stack.setConfig("eos-network:hostCredentials", { value: JSON.stringify({ cluster1: { kubeconfig: fs.readFileSync(kubeconfig, "utf8") } }), secret: true });
+    return t;
+}
+
+/** Destroys a test stack: nothing of it may be left in its namespace (claims included), then `alsoGone` is checked; the namespace goes either way. */
+async function destroyInNamespace(t: TestStack | undefined, kubectl: (...args: string[]) => Promise<string>, namespace: string, alsoGone?: (t: TestStack) => Promise<void>): Promise<void> {
+    try {
+        if (t) {
+            await t.cleanup();
+            const left = (await kubectl("get", "statefulsets,pods,services,secrets,configmaps,persistentvolumeclaims", "-l", "io.eos-network.managed=true", "-o", "name")).trim();
+            assert.equal(left, "", "nothing of the stack is left in the namespace");
+            await alsoGone?.(t);
+        }
+    } finally {
+        await kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s").catch(() => undefined);
+    }
+}
+
 describe("on Kubernetes: a real cluster made on this machine", function () {
     this.timeout(20 * 60 * 1000);
     let kubeconfig = "";
@@ -117,30 +147,12 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
 
         before(async function () {
             await kubectl("create", "namespace", namespace);
-            t = await newTestStack({
-                node: { image: NODE_IMAGE, startTimeoutSeconds: 60 },
-                hosts: [{ name: "cluster1", kubernetes: { namespace }, address: NODE_ADDRESS }],
-                producers: PRODUCERS.map((name) => ({ name })),
-                accounts: [
-                    { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
-                    { name: "voterbbbbbbb", funds: "100000000.0000 SYS", votes: PRODUCERS },
-                ],
-            });
-            await t.stack.setConfig("eos-network:hostCredentials", { value: JSON.stringify({ cluster1: { kubeconfig: fs.readFileSync(kubeconfig, "utf8") } }), secret: true });
+            t = await clusterTestStack(kubeconfig, { hosts: [{ name: "cluster1", kubernetes: { namespace }, address: NODE_ADDRESS }] });
         });
 
         after(async function () {
             this.timeout(10 * 60 * 1000);
-            try {
-                if (t) {
-                    await t.cleanup();
-                    // destroy leaves nothing of the stack in the namespace, claims included.
-                    const left = (await kubectl("get", "statefulsets,pods,services,secrets,configmaps,persistentvolumeclaims", "-l", "io.eos-network.managed=true", "-o", "name")).trim();
-                    assert.equal(left, "", "nothing of the stack is left in the namespace");
-                }
-            } finally {
-                await kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s").catch(() => undefined);
-            }
+            await destroyInNamespace(t, kubectl, namespace);
         });
 
         it("one up boots the network in the cluster: cleos in the pods shows the schedule, LIB moves, every producer signs", async () => {
@@ -277,33 +289,22 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
             bootHttp = await freePort();
             policyConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-policy-")), "config.json");
             fs.writeFileSync(policyConfig, JSON.stringify({ "host-loss-survival": { enforcementLevel: "advisory" } }));
-            t = await newTestStack({
-                node: { image: NODE_IMAGE, startTimeoutSeconds: 60 },
+            t = await clusterTestStack(kubeconfig, {
                 hosts: [
                     { name: "machine", docker: "unix:///var/run/docker.sock", address: MACHINE_ADDRESS },
                     { name: "cluster1", kubernetes: { namespace }, address: NODE_ADDRESS },
                 ],
                 bootNode: { host: "machine", httpPort: bootHttp, p2pPort: await freePort() },
-                producers: PRODUCERS.map((name) => ({ name, host: "cluster1" })),
-                accounts: [
-                    { name: "voteraaaaaaa", funds: "100000000.0000 SYS", votes: PRODUCERS },
-                    { name: "voterbbbbbbb", funds: "100000000.0000 SYS", votes: PRODUCERS },
-                ],
+                producerHost: "cluster1",
             });
-            await t.stack.setConfig("eos-network:hostCredentials", { value: JSON.stringify({ cluster1: { kubeconfig: fs.readFileSync(kubeconfig, "utf8") } }), secret: true });
         });
 
         after(async function () {
             this.timeout(10 * 60 * 1000);
             try {
-                if (t) {
-                    await t.cleanup();
-                    const left = (await kubectl("get", "statefulsets,pods,services,secrets,configmaps,persistentvolumeclaims", "-l", "io.eos-network.managed=true", "-o", "name")).trim();
-                    assert.equal(left, "", "nothing of the stack is left in the namespace");
-                    assert.deepEqual(await leftovers(t.stackLabel), { containers: [], volumes: [], networks: [] }, "nothing of the stack is left on the docker engine");
-                }
+                await destroyInNamespace(t, kubectl, namespace, async (t) =>
+                    assert.deepEqual(await leftovers(t.stackLabel), { containers: [], volumes: [], networks: [] }, "nothing of the stack is left on the docker engine"));
             } finally {
-                await kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s").catch(() => undefined);
                 if (policyConfig) fs.rmSync(path.dirname(policyConfig), { recursive: true, force: true });
             }
         });
