@@ -49,7 +49,14 @@ start() { # start COMPONENT [--root-ns] CMD...: in the node namespace unless --r
   log "starting $comp"
   printf '\n===== %s %s\n' "$(date -u +%FT%TZ)" "$*" >>"$LOGS/$comp.log"
   setsid "${pre[@]}" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 9>&- &   # not holding the lock
-  echo $! >"$PIDS/$comp.pid"
+  local pid=$! i
+  # Until it execs, the pid is a fork of this shell, whose command line pid_alive does not know as
+  # ours ("exited while waiting"): wait for the exec (or the exit) before the pid is used.
+  for i in $(seq 1 500); do
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$(readlink "/proc/$$/exe")" ] && break
+    sleep 0.01
+  done
+  echo "$pid" >"$PIDS/$comp.pid"
 }
 
 # Conditions for wait_for (functions, so that they are evaluated on every try).
