@@ -10,6 +10,8 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { Api, JsonRpc } from "eosjs";
 import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
 import { connectDocker, listLabelled } from "../../provider/docker/engine";
+import { objectsLabelled, removeDirectly } from "../../bench/floor";
+import { LABEL_STACK } from "../../rules/labels";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -57,6 +59,7 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
+    const stackLabel = `eos-network/${name}`;
     const stack = await LocalWorkspace.createStack({ stackName: name, workDir: ROOT }, { envVars });
     for (const [key, value] of Object.entries(config)) {
         await stack.setConfig(`eos-network:${key}`, { value: typeof value === "string" ? value : JSON.stringify(value) });
@@ -64,7 +67,7 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
     return {
         stack,
         name,
-        stackLabel: `eos-network/${name}`,
+        stackLabel,
         backendDir,
         env: () => {
             const { PULUMI_CONFIG_PASSPHRASE_FILE: _file, ...rest } = process.env;
@@ -89,8 +92,8 @@ export async function newTestStack(config: Record<string, unknown>): Promise<Tes
                 }
                 await stack.workspace.removeStack(name);
             } catch (e) {
-                // The test fails either way; what the stack left on this machine's engine goes with the docker CLI.
-                await removeLabelled(`io.eos-network.stack=eos-network/${name}`);
+                // The test fails either way; what the stack left on this machine's engine goes directly (the bench's own removal).
+                await objectsLabelled(`${LABEL_STACK}=${stackLabel}`).then((left) => removeDirectly(left)).catch(() => undefined);
                 throw e;
             } finally {
                 fs.rmSync(path.join(ROOT, ".eosnet", "stacks", `Pulumi.${name}.yaml`), { force: true });
@@ -173,17 +176,6 @@ function dockerCli(args: string[], withStderr = false): Promise<string> {
 
 /** A failed destroy still ends within this, below the 10 minutes of a suite's after hook. */
 const DESTROY_DEADLINE_MS = 8 * 60_000;
-
-/** Removes the docker objects with a label from this machine's engine (containers, then volumes and networks); never throws. */
-async function removeLabelled(label: string): Promise<void> {
-    const ids = async (kind: string[]) => (await dockerCli([...kind, "-q", "--filter", `label=${label}`]).catch(() => "")).split("\n").filter(Boolean);
-    const containers = await ids(["ps", "-a"]);
-    if (containers.length) await dockerCli(["rm", "-f", "-v", ...containers]).catch(() => "");
-    const volumes = await ids(["volume", "ls"]);
-    if (volumes.length) await dockerCli(["volume", "rm", "-f", ...volumes]).catch(() => "");
-    const networks = await ids(["network", "ls"]);
-    if (networks.length) await dockerCli(["network", "rm", ...networks]).catch(() => "");
-}
 
 /** Docker objects of a stack, found by the label every object of the project carries. */
 export async function leftovers(stackLabel: string) {
