@@ -16,7 +16,7 @@ import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
 import { SYSTEM_ACCOUNTS } from "../rules/names";
 import { getChainState } from "../sdk/functions";
 import {
-    Account, Contract, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
+    Account, Contract, Distribution, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
     ProxyRegistration, Resignation, RewardsClaim, SystemInit, Token, Vote,
 } from "../sdk/resources";
 import { KubernetesNode } from "./kubernetesNode";
@@ -86,8 +86,10 @@ export class Network extends pulumi.ComponentResource {
 
         const keyFor = accountKeys(this, name, host, args.configuredKeys);
         const bootKey = keyFor("eosio", `${name}-boot-key`, "eosio genesis and boot producer");
-        const keys = new Map(stackAccounts(plan).filter((a) => a.role !== "team").map((a) => [a.name, keyFor(a.name, `${name}-key-${a.name}`, purposeOf(a.role, a.name))]));
+        // A generated account's key is derived from one seed key, not kept as a KeyPair of its own.
+        const keys = new Map(stackAccounts(plan).filter((a) => a.role !== "team" && !a.generated).map((a) => [a.name, keyFor(a.name, `${name}-key-${a.name}`, purposeOf(a.role, a.name))]));
         const teamKeyring = teamKeys(name, cfg.teamAccounts, keyFor, { parent: this, provider: host });
+        const distributionSeed = plan.distribution && new KeyPair(`${name}-distribution-seed`, { purpose: "seed of the generated accounts' keys" }, { parent: this, provider: host });
         const genesis = bootKey.publicKey.apply((k) => renderGenesis(cfg.chain.initialTimestamp, k, cfg.chain));
         this.chainId = genesis.apply(chainIdOf);
         const [bootPlan, ...producerPlans] = plan.nodes;
@@ -100,7 +102,7 @@ export class Network extends pulumi.ComponentResource {
             endpoint: this.httpEndpoint,
             fallbackEndpoints: producerPlans.map(endpoint),
             chainId: this.chainId,
-            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey), ...teamKeyring.privateKeys]),
+            keys: pulumi.all([bootKey.privateKey, ...[...keys.values()].map((k) => k.privateKey), ...teamKeyring.privateKeys, ...(distributionSeed ? [distributionSeed.privateKey] : [])]),
         }, { parent: this });
 
         const labels = { [LABEL_MANAGED]: "true", [LABEL_STACK]: args.stackLabel };
@@ -207,7 +209,7 @@ export class Network extends pulumi.ComponentResource {
             ...splitInputs(plan, plan.creator),
         }, onChain([init]));
         // Producers and staked accounts: created, funded and staked by the creator (or eosio).
-        const accounts = new Map([...plan.producers, ...plan.accounts].map((a) => [a.name, new Account(`${name}-account-${a.name}`, {
+        const accounts = new Map([...plan.producers, ...plan.accounts.filter((a) => !a.generated)].map((a) => [a.name, new Account(`${name}-account-${a.name}`, {
             name: a.name, creator: a.createdBy, ownerKey: keys.get(a.name)!.publicKey, activeKey: keys.get(a.name)!.publicKey, ...splitInputs(plan, a),
         }, onChain(creator ? [init, creator] : [init]))]));
         const team = plan.team.length === 0 ? undefined
@@ -226,10 +228,19 @@ export class Network extends pulumi.ComponentResource {
         }, onChain([accounts.get(p.name)!, ...(nodes.has(p.name) ? [nodes.get(p.name)!] : [])])));
         const proxies = plan.accounts.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, { proxy: a.name }, onChain([accounts.get(a.name)!])));
         // Votes come last among the chain writes: producers registered and their nodes running.
-        const votes = plan.accounts.filter((a) => a.votes.length > 0 || a.proxy).map((a) => new Vote(`${name}-vote-${a.name}`, {
+        const votes: pulumi.CustomResource[] = plan.accounts.filter((a) => !a.generated && (a.votes.length > 0 || a.proxy)).map((a) => new Vote(`${name}-vote-${a.name}`, {
             voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "",
         }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...nodes.values()])));
 
+        if (plan.distribution && distributionSeed) {
+            // One resource for every generated account: created, staked and voting, by name.
+            const d = plan.distribution;
+            votes.push(new Distribution(`${name}-distribution`, {
+                creator: plan.creator?.name ?? "eosio", seedKey: distributionSeed.publicKey, count: d.spec.count, total: asset(plan, d.spec.total),
+                minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
+                producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
+            }, onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values()])));
+        }
         this.plannedSchedule = pulumi.output(plan.schedule);
         let claims = new Map<string, RewardsClaim>();
         if (plan.schedule.length > 0) {

@@ -1,5 +1,7 @@
 // A generated stake distribution (Pareto, like the reference boot script's): pure and seeded, so a
-// stack generates the same accounts every time.
+// stack generates the same accounts every time. The plan, the Distribution resource (which creates
+// them) and the policy pack all generate them here, from the same spec.
+import { splitFunds, StakeRule, StakeSplit } from "../rules/assets";
 
 const NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz12345";
 
@@ -68,4 +70,15 @@ export function generateDistribution(spec: DistributionSpec, producers: string[]
         }
         return { name: generatedName(spec.namePrefix, i), funds: f, votes: votes.sort() };
     });
+}
+
+/** A generated account as it is created: its funds split as the stake rule says, and its votes. */
+export interface DistributedAccount extends StakeSplit {
+    name: string;
+    votes: string[];
+}
+
+/** The generated accounts with their RAM/CPU/NET/liquid, in index order. */
+export function distributedAccounts(spec: DistributionSpec, producers: string[], rule: StakeRule): DistributedAccount[] {
+    return generateDistribution(spec, producers).map((g) => ({ name: g.name, votes: g.votes, ...splitFunds(g.funds, rule) }));
 }

@@ -6,7 +6,7 @@ import type { ConfigPath, Problem } from "../config/paths";
 import type { StackConfig } from "../config/schema";
 import { reachableAddress } from "../rules/labels";
 import { CoreSymbol, formatAsset, readAsset, splitFunds, StakeRule, StakeSplit } from "../rules/assets";
-import { generateDistribution } from "./distribution";
+import { DistributionSpec, generateDistribution } from "./distribution";
 import { ElectionResult, predictElection } from "./election";
 
 /** Amounts the config gets wrong: the plan cannot be computed (the config layer reports them). */
@@ -36,6 +36,8 @@ export interface PlannedAccount {
     votes: string[];
     proxy?: string;
     isProxy: boolean;
+    /** One of the distribution's: created by the Distribution resource, its key derived from the seed. */
+    generated?: boolean;
 }
 
 export type PlannedProducer = PlannedAccount & {
@@ -101,6 +103,8 @@ export interface NetworkPlan {
     producers: PlannedProducer[];
     /** Staked accounts: the configured ones, then the generated distribution. */
     accounts: PlannedAccount[];
+    /** The distribution's spec in units, with the producers it votes for (its accounts are in `accounts`). */
+    distribution?: { spec: DistributionSpec; producers: string[] };
     team: PlannedAccount[];
     election: ElectionResult;
     /** What the votes elect: the top 21 by stake, sorted by name. */
@@ -208,14 +212,16 @@ export function planNetwork(cfg: StackConfig): NetworkPlan {
             { publicKey: a.publicKey, votes: a.votes, proxy: a.proxy, isProxy: a.isProxy });
     });
     const d = cfg.distribution;
+    let distribution: NetworkPlan["distribution"];
     if (d) {
         const total = amounts.read(at("distribution", "total"), d.total);
         const minimum = amounts.read(at("distribution", "minimum"), d.minimum, "distributionMinimum");
         if (amounts.problems.length === 0 && minimum * BigInt(d.count) > total) {
             amounts.problems.push({ path: at("distribution", "total"), message: `${d.total} cannot give ${d.count} accounts the minimum ${formatAsset(minimum, symbol)} each` });
         } else if (amounts.problems.length === 0) {
-            const generated = generateDistribution({ ...d, total, minimum }, cfg.producers.map((p) => p.name));
-            accounts.push(...generated.map((g) => account("account", g.name, at("distribution"), at("distribution"), g.funds, undefined, { votes: g.votes })));
+            distribution = { spec: { ...d, total, minimum }, producers: cfg.producers.map((p) => p.name) };
+            const generated = generateDistribution(distribution.spec, distribution.producers);
+            accounts.push(...generated.map((g) => account("account", g.name, at("distribution"), at("distribution"), g.funds, undefined, { votes: g.votes, generated: true })));
         }
     }
     let creator: PlannedAccount | undefined;
@@ -251,7 +257,7 @@ export function planNetwork(cfg: StackConfig): NetworkPlan {
 
     const election = predictElection(accounts.map((a) => ({ name: a.name, stake: a.split.cpu + a.split.net, producers: a.votes, proxy: a.proxy, isProxy: a.isProxy })),
         producers.map((p) => p.name));
-    return { config: cfg, symbol, stakeRule, token, creator, producers, accounts, team, election, schedule: election.schedule, nodes: planNodes(cfg, producers), hosts: planHosts(cfg) };
+    return { config: cfg, symbol, stakeRule, token, creator, producers, accounts, distribution, team, election, schedule: election.schedule, nodes: planNodes(cfg, producers), hosts: planHosts(cfg) };
 }
 
 /**

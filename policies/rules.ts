@@ -5,6 +5,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { formatAsset, readAnyAsset } from "../rules/assets";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, publishScope } from "../rules/labels";
 import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
+import { distributedAccounts } from "../planning/distribution";
 import { predictElection } from "../planning/election";
 import { hostLossMessage, lossesThatStopLib } from "../planning/placement";
 
@@ -19,6 +20,7 @@ export const TYPES = {
     account: EOSNET.account,
     producerRegistration: EOSNET.producerRegistration,
     vote: EOSNET.vote,
+    distribution: EOSNET.distribution,
     schedule: EOSNET.producerSchedule,
     resign: EOSNET.resignation,
     provider: PROVIDER_TYPE,
@@ -311,6 +313,7 @@ export const resignAfterElection: StackValidationPolicy = {
             const votes = known(() => [...((v.props.producers as string[] | undefined) ?? [])]) ?? ["(not known yet)"];
             return voter ? [{ name: voter, stake: staked.get(voter) ?? 0n, producers: votes, proxy }] : [];
         });
+        voters.push(...args.resources.filter((r) => r.type === TYPES.distribution).flatMap(generatedVoters));
         const voted = predictElection(voters, []).activatedStake;
         if (voted < MIN_ACTIVATED_STAKE) {
             const fmt = (u: bigint) => formatAsset(u, symbol);
@@ -320,6 +323,20 @@ export const resignAfterElection: StackValidationPolicy = {
         }
     },
 };
+
+/** A Distribution's accounts as voters, generated from its inputs as the provider generates them (none while unknown). */
+function generatedVoters(d: PolicyResource): { name: string; stake: bigint; producers: string[]; proxy: undefined }[] {
+    const p = Object.fromEntries(["total", "minimum", "ram", "minStake", "maxLiquid", "count", "alpha", "seed", "namePrefix", "votesPerAccount", "producers"]
+        .map((f) => [f, known(() => (Array.isArray(d.props[f]) ? [...d.props[f]] : d.props[f]) as unknown)]));
+    const amounts = ["total", "minimum", "ram", "minStake", "maxLiquid"].map((f) => readAnyAsset(String(p[f] ?? ""))?.units);
+    if (Object.values(p).some((v) => v === undefined) || amounts.some((u) => u === undefined) || !Array.isArray(p.producers)) {
+        return [];
+    }
+    const [total, minimum, ram, minStake, maxLiquid] = amounts as bigint[];
+    const spec = { count: Number(p.count), total, minimum, alpha: Number(p.alpha), seed: Number(p.seed), namePrefix: String(p.namePrefix), votesPerAccount: Number(p.votesPerAccount) };
+    return distributedAccounts(spec, p.producers as string[], { ram, minStake, maxLiquid })
+        .map((a) => ({ name: a.name, stake: a.cpu + a.net, producers: a.votes, proxy: undefined }));
+}
 
 // ---------------------------------------------------------------- advisory
 
@@ -355,7 +372,7 @@ export const smallRam: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== TYPES.account) {
+        if (args.type !== TYPES.account && args.type !== TYPES.distribution) {
             return;
         }
         const ram = known(() => args.props.ram as string);
@@ -365,7 +382,8 @@ export const smallRam: ResourceValidationPolicy = {
         const minimum = args.getConfig<{ minimumPurchase: number }>().minimumPurchase ?? 0.1;
         const amount = Number(ram.split(" ")[0]);
         if (Number.isFinite(amount) && amount < minimum) {
-            reportViolation(`${known(() => args.props.name)} buys only ${ram} of RAM (below ${minimum}): it can hold little beyond the account itself; raise eos-network:stakeRule.ram`);
+            const who = args.type === TYPES.distribution ? `each of the ${known(() => args.props.count)} generated accounts` : known(() => args.props.name);
+            reportViolation(`${who} buys only ${ram} of RAM (below ${minimum}): it can hold little beyond the account itself; raise eos-network:stakeRule.ram`);
         }
     },
 };

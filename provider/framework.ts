@@ -35,6 +35,8 @@ export interface Diff {
     replaces?: string[];
     /** Property names that differ, for the CLI's detailed diff. */
     changed?: string[];
+    /** Property paths (e.g. accounts.<name>) and how each changes, for the detailed diff; `changed` still lists the properties. */
+    detailed?: Record<string, "add" | "update" | "delete">;
     deleteBeforeReplace?: boolean;
 }
 

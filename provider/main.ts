@@ -87,7 +87,7 @@ function installHandlers(provider: EosnetProvider): void {
                 provider.diffDetailed(req.getId(), req.getUrn(), toJs(req.getOlds()), toJs(req.getNews())).then(
                     (d) => cb(undefined, d === undefined
                         ? diffResponse(undefined, [], [], false)
-                        : diffResponse(d.changes, d.changed ?? d.replaces ?? [], d.replaces ?? [], d.deleteBeforeReplace ?? false)),
+                        : diffResponse(d.changes, d.changed ?? d.replaces ?? [], d.replaces ?? [], d.deleteBeforeReplace ?? false, d.detailed)),
                     (e) => cb({ code: grpc.status.UNKNOWN, details: (e as Error).message }),
                 );
             };
@@ -96,7 +96,8 @@ function installHandlers(provider: EosnetProvider): void {
     };
 }
 
-function diffResponse(changes: boolean | undefined, changed: string[], replaces: string[], deleteBeforeReplace: boolean) {
+function diffResponse(changes: boolean | undefined, changed: string[], replaces: string[], deleteBeforeReplace: boolean,
+    paths: Record<string, "add" | "update" | "delete"> = {}) {
     const resp = new provproto.DiffResponse();
     const D = provproto.DiffResponse.DiffChanges;
     resp.setChanges(changes === undefined ? D.DIFF_UNKNOWN : changes ? D.DIFF_SOME : D.DIFF_NONE);
@@ -111,6 +112,19 @@ function diffResponse(changes: boolean | undefined, changed: string[], replaces:
             pd.setKind(replaces.includes(k) ? provproto.PropertyDiff.Kind.UPDATE_REPLACE : provproto.PropertyDiff.Kind.UPDATE);
             pd.setInputdiff(false);
             detailed.set(k, pd);
+        }
+        const kinds = { add: provproto.PropertyDiff.Kind.ADD, update: provproto.PropertyDiff.Kind.UPDATE, delete: provproto.PropertyDiff.Kind.DELETE };
+        if (Object.keys(paths).length > 0) {
+            // Paths below a property say more than the property itself.
+            for (const k of Object.keys(paths).map((p) => p.split(".")[0])) {
+                detailed.delete(k);
+            }
+        }
+        for (const [path, kind] of Object.entries(paths)) {
+            const pd = new provproto.PropertyDiff();
+            pd.setKind(kinds[kind]);
+            pd.setInputdiff(false);
+            detailed.set(path, pd);
         }
         resp.setHasdetaileddiff(true);
     }

@@ -19,13 +19,14 @@ import { rewardsClaim } from "./chain/rewards";
 import { permission } from "./chain/permission";
 import { linkAuth } from "./chain/linkAuth";
 import { action } from "./chain/action";
+import { distribution } from "./chain/distribution";
 import { getChainState } from "./chain/chainState";
 
 const all: AnyModule[] = [
     network, volume, nodeosContainer, keyPair,
     protocolFeatures, contract, account, token, privilege, systemInit,
     producerRegistration, proxyRegistration, voteModule, producerSchedule, resignation, rewardsClaim,
-    permission, linkAuth, action,
+    permission, linkAuth, action, distribution,
 ];
 
 export const MODULES: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.token, m]));

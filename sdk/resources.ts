@@ -22,6 +22,7 @@ import { RewardsClaimInputs, RewardsClaimOutputs } from "../provider/chain/rewar
 import { PermissionInputs, PermissionOutputs } from "../provider/chain/permission.schema";
 import { LinkAuthInputs, LinkAuthOutputs } from "../provider/chain/linkAuth.schema";
 import { ActionInputs, ActionOutputs } from "../provider/chain/action.schema";
+import { DistributionInputs, DistributionOutputs } from "../provider/chain/distribution.schema";
 import { ProviderConfigSchema } from "../provider/config.schema";
 import { TYPES } from "./types";
 
@@ -105,3 +106,5 @@ export class Provider extends pulumi.ProviderResource {
         super("eosnet", name, { ...args, keys: secret(args.keys), tlsKey: secret(args.tlsKey), sshKey: secret(args.sshKey) }, opts);
     }
 }
+export const Distribution = resourceClass(TYPES.distribution, DistributionInputs, DistributionOutputs);
+export type Distribution = InstanceType<typeof Distribution>;

@@ -19,6 +19,7 @@ export const TYPES = {
     permission: "eosnet:chain:Permission",
     linkAuth: "eosnet:chain:LinkAuth",
     action: "eosnet:chain:Action",
+    distribution: "eosnet:chain:Distribution",
 } as const;
 
 /** The provider resource's type. */

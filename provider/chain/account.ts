@@ -29,7 +29,7 @@ function observed(desired: AccountInputs, a: AccountView): AccountOutputs {
     };
 }
 
-function createActions(i: AccountInputs): Action[] {
+export function createActions(i: AccountInputs): Action[] {
     const actions: Action[] = [{
         account: "eosio", name: "newaccount", authorization: active(i.creator),
         data: { creator: i.creator, name: i.name, owner: auth(i.ownerKey), active: auth(i.activeKey) },
@@ -82,11 +82,9 @@ export function convergeActions(now: AccountOutputs, desired: AccountInputs): Ac
     return actions;
 }
 
-async function converge(ctx: Context, now: AccountOutputs, desired: AccountInputs): Promise<AccountOutputs> {
+/** convergeActions, with more stake funded by the creator while it still signs (else by the account's own balance). */
+export async function fundedConvergeActions(ctx: Context, now: AccountOutputs, desired: AccountInputs): Promise<Action[]> {
     let actions = convergeActions(now, desired);
-    if (actions.length === 0) {
-        return now;
-    }
     const stakeMore = actions.find((a) => a.name === "delegatebw");
     if (stakeMore) {
         const data = stakeMore.data as { stake_cpu_quantity: string; stake_net_quantity: string };
@@ -98,6 +96,14 @@ async function converge(ctx: Context, now: AccountOutputs, desired: AccountInput
             throw new Error(`${desired.name} needs ${assetLike(needed, desired.cpu || desired.net)} liquid to stake what is configured, and has ${now.balance || "nothing"}; ` +
                 `its creator ${desired.creator} can no longer sign: fund the account or lower its stake`);
         }
+    }
+    return actions;
+}
+
+async function converge(ctx: Context, now: AccountOutputs, desired: AccountInputs): Promise<AccountOutputs> {
+    const actions = await fundedConvergeActions(ctx, now, desired);
+    if (actions.length === 0) {
+        return now;
     }
     ctx.progress(`${actions.map((a) => a.name).join(", ")} for ${desired.name}`, { ephemeral: true });
     await ctx.chain().transact(actions);

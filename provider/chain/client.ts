@@ -3,7 +3,8 @@
 // batching of concurrent actions the chain accepts in one transaction.
 import * as crypto from "crypto";
 import { Api, JsonRpc } from "eosjs";
-import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
+import { digestFromSerializedData, JsSignatureProvider, PrivateKey } from "eosjs/dist/eosjs-jssig";
+import { convertLegacyPublicKey } from "eosjs/dist/eosjs-numeric";
 import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
 
@@ -112,6 +113,9 @@ export class ChainClient {
     private current = 0;
     private failedOverAt = 0;
     private readonly endpoints: string[];
+    /** Keys derived for generated accounts (PUB_K1 form -> private), and each such account's key. */
+    private readonly derivedKeys = new Map<string, string>();
+    private readonly actorKeys = new Map<string, string>();
 
     constructor(
         readonly endpoint: string,
@@ -123,12 +127,51 @@ export class ChainClient {
         // eosjs calls go through the same failover as the provider's own calls.
         const failoverFetch = (url: string, init: RequestInit) => this.fetch(url.slice(endpoint.length), init);
         this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
+        const own = new JsSignatureProvider(privateKeys);
         this.api = new Api({
             rpc: this.rpc,
-            signatureProvider: new JsSignatureProvider(privateKeys),
+            // The configured keys, plus the derived keys of the accounts a transaction names.
+            signatureProvider: { getAvailableKeys: () => own.getAvailableKeys(), sign: (args) => this.sign(own, args) },
+            authorityProvider: {
+                getRequiredKeys: ({ transaction, availableKeys }) => {
+                    const actors = new Set((transaction as { actions: Action[] }).actions.flatMap((a) => a.authorization.map((x) => x.actor)));
+                    const derived = [...actors].flatMap((a) => (this.actorKeys.has(a) ? [this.actorKeys.get(a)!] : []));
+                    return this.rpc.getRequiredKeys({ transaction, availableKeys: [...availableKeys, ...derived] });
+                },
+            },
             textDecoder: new TextDecoder() as never,
             textEncoder: new TextEncoder(),
         });
+    }
+
+    /**
+     * Lets this client sign for generated accounts with their derived keys (never written anywhere:
+     * they are derived again from the seed key in the provider's configuration).
+     */
+    holdDerivedKeys(pairs: { account: string; publicKey: string; privateKey: string }[]): void {
+        for (const p of pairs) {
+            const pub = convertLegacyPublicKey(p.publicKey);
+            this.derivedKeys.set(pub, p.privateKey);
+            this.actorKeys.set(p.account, pub);
+        }
+    }
+
+    private async sign(own: JsSignatureProvider, args: Parameters<JsSignatureProvider["sign"]>[0]) {
+        const held = new Set(await own.getAvailableKeys());
+        const mine = args.requiredKeys.filter((k) => held.has(k));
+        const signed = await own.sign({ ...args, requiredKeys: mine });
+        const derived = args.requiredKeys.filter((k) => !held.has(k));
+        if (derived.length > 0) {
+            const digest = digestFromSerializedData(args.chainId, args.serializedTransaction, args.serializedContextFreeData);
+            for (const k of derived) {
+                const privateKey = this.derivedKeys.get(k);
+                if (!privateKey) {
+                    throw new Error(`the node asks for a signature of ${k}, whose private key this provider does not hold`);
+                }
+                signed.signatures.push(PrivateKey.fromString(privateKey).sign(digest, false).toString());
+            }
+        }
+        return signed;
     }
 
     /** The node that answered last (the endpoint unless its node is down). */
@@ -390,6 +433,70 @@ export class ChainClient {
     }
 
     /**
+     * Many transactions, in order: each is signed and pushed as soon as the one before it was
+     * accepted (the node executes them in that order), and all are then awaited in blocks together,
+     * in one scan. A transaction the chain rejects stops the pushing; those pushed before it are
+     * still awaited, then the error is thrown.
+     */
+    async transactMany(transactions: Action[][], progress?: (pushed: number, included: number, total: number) => void): Promise<void> {
+        await this.assertChain();
+        const pending: Pushed[] = [];
+        let failure: unknown;
+        for (const actions of transactions) {
+            try {
+                const signed = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300, broadcast: false })) as never;
+                const pushed = await this.pushSigned(signed, actions);
+                pending.push({ ...pushed, signed, actions });
+                progress?.(pending.length, 0, transactions.length);
+            } catch (e) {
+                failure = e;
+                break;
+            }
+        }
+        if (pending.length > 0) {
+            await this.waitAllInBlocks(pending, (n) => progress?.(pending.length, n, transactions.length));
+        }
+        if (failure) {
+            throw failure;
+        }
+    }
+
+    /** waitInBlock for many transactions at once: one scan of the blocks, resends as there. */
+    private async waitAllInBlocks(pending: Pushed[], progress: (included: number) => void): Promise<void> {
+        const left = new Map(pending.map((p) => [p.transactionId, { ...p, windowEnd: p.blockNum + 4, resends: 0 }]));
+        let num = Math.min(...pending.map((p) => p.blockNum));
+        await pollUntil(`${pending.length} transactions in blocks`, INCLUSION_TIMEOUT_MS + pending.length * 500, 100, async () => {
+            const info = await this.getInfo();
+            while (left.size > 0 && info.head_block_num >= num) {
+                const block = await this.post<{ transactions?: { trx: string | { id: string } }[] }>("/v1/chain/get_block", { block_num_or_id: num });
+                for (const t of block.transactions ?? []) {
+                    left.delete(typeof t.trx === "string" ? t.trx : t.trx.id);
+                }
+                for (const p of left.values()) {
+                    if (p.windowEnd > num) {
+                        continue;
+                    }
+                    if (p.resends >= 3) {
+                        throw new Error(`transaction ${p.transactionId} is in none of blocks ${p.blockNum}..${num}, also after ${p.resends} resends`);
+                    }
+                    p.resends++;
+                    try {
+                        await this.pushSigned(p.signed, p.actions);
+                    } catch (e) {
+                        if (!(e instanceof TransactionError && /duplicate/i.test(e.message))) {
+                            throw e;
+                        }
+                    }
+                    p.windowEnd = num + 8;
+                }
+                num++;
+                progress(pending.length - left.size);
+            }
+            return left.size === 0;
+        }, () => `${left.size} of ${pending.length} not yet seen, scanned up to block ${num - 1}`);
+    }
+
+    /**
      * Scans the blocks from the one the node executed the transaction in. When a few blocks pass
      * without it (an aborted block, a microfork while the schedule changes, a node too busy to
      * re-apply its queue) the same signed transaction is pushed again: a node that still knows it
@@ -436,6 +543,11 @@ export class ChainClient {
 
 const MAX_BATCH_ACTIONS = 48;
 const RETRY_PRIMARY_AFTER_MS = 30_000;
+
+interface Pushed extends Included {
+    signed: never;
+    actions: Action[];
+}
 
 interface Batch {
     actions: Action[];

@@ -1,0 +1,311 @@
+// eosnet:chain:Distribution: a stack's generated accounts as one resource that keeps them as a set,
+// by name. They are created, staked and voting as planning/distribution generates them from the
+// spec, each with a key derived from one seed key (no key resource per account). read shows every
+// account as the chain has it, so diff names each account to add, repair (key, stake, vote) or drop,
+// and update does exactly that, in a few large transactions instead of one per account.
+import { derivedKeyPair, publicKeyOf } from "../../keys/keys";
+import { distributedAccounts } from "../../planning/distribution";
+import { formatAsset, readAnyAsset } from "../../rules/assets";
+import { Context, Diff, differingKeys, ResourceModule } from "../framework";
+import { createActions, fundedConvergeActions } from "./account";
+import { AccountInputs, AccountOutputs } from "./account.schema";
+import { AccountView, Action, Authority, legacyKey } from "./client";
+import { active, assetLike, assetUnits, sorted } from "./common";
+import { DistributionInputs, DistributionOutputs, GeneratedAccountState } from "./distribution.schema";
+
+/** A generated account as the inputs want it. */
+export interface WantedAccount {
+    name: string;
+    key: string;
+    ram: string;
+    cpu: string;
+    net: string;
+    /** "" for none. */
+    liquid: string;
+    votes: string[];
+}
+
+/** Accounts per transaction: creation is 4 actions each; a vote is 1 action and 1 signature. */
+const CREATE_PER_TRANSACTION = 25;
+const REPAIR_PER_TRANSACTION = 10;
+const VOTES_PER_TRANSACTION = 50;
+/** get_account calls in flight when reading the set. */
+const READ_CONCURRENCY = 16;
+
+const INPUT_FIELDS = Object.keys(DistributionInputs.shape) as (keyof DistributionInputs & string)[];
+
+/** seed public key -> its private key among the provider's keys. */
+const seeds = new Map<string, string>();
+/** "<seed public key> <account>" -> derived pair: derived once per provider process. */
+const derived = new Map<string, { publicKey: string; privateKey: string }>();
+
+function seedPrivateKey(ctx: Context, seedKey: string): string {
+    const want = legacyKey(seedKey);
+    if (!seeds.has(want)) {
+        for (const k of ctx.config.keys) {
+            seeds.set(publicKeyOf(k), k);
+        }
+    }
+    const found = seeds.get(want);
+    if (!found) {
+        throw new Error(`the provider holds no private key for the distribution's seed key ${seedKey}: generated accounts' keys are derived from it, so it must be among the provider's keys`);
+    }
+    return found;
+}
+
+function keyOf(ctx: Context, seedKey: string, account: string): { publicKey: string; privateKey: string } {
+    const id = `${seedKey} ${account}`;
+    let pair = derived.get(id);
+    if (!pair) {
+        pair = derivedKeyPair(seedPrivateKey(ctx, seedKey), account);
+        derived.set(id, pair);
+    }
+    return pair;
+}
+
+function units(text: string): bigint {
+    const a = readAnyAsset(text);
+    if (!a) {
+        throw new Error(`${text} is not an asset`);
+    }
+    return a.units;
+}
+
+/** The accounts the inputs generate, with their derived public keys (pure but for the key derivation). */
+export function wantedAccounts(i: DistributionInputs, publicKeyFor: (account: string) => string): WantedAccount[] {
+    const symbol = readAnyAsset(i.total)!.symbol;
+    const f = (u: bigint) => formatAsset(u, symbol);
+    const spec = { count: i.count, total: units(i.total), minimum: units(i.minimum), alpha: i.alpha, seed: i.seed, namePrefix: i.namePrefix, votesPerAccount: i.votesPerAccount };
+    const rule = { ram: units(i.ram), minStake: units(i.minStake), maxLiquid: units(i.maxLiquid) };
+    return distributedAccounts(spec, i.producers, rule).map((a) => ({
+        name: a.name, key: publicKeyFor(a.name), ram: f(a.ram), cpu: f(a.cpu), net: f(a.net), liquid: a.liquid > 0n ? f(a.liquid) : "", votes: sorted(a.votes),
+    }));
+}
+
+function wanted(ctx: Context, i: DistributionInputs): WantedAccount[] {
+    return wantedAccounts(i, (name) => keyOf(ctx, i.seedKey, name).publicKey);
+}
+
+function keyOfAuthority(auth: Authority | undefined): string | undefined {
+    if (!auth || auth.threshold !== 1 || auth.keys.length !== 1 || auth.accounts.length > 0 || auth.waits.length > 0) {
+        return undefined;
+    }
+    // The node writes keys in legacy form: no need to decode thousands of them.
+    const k = auth.keys[0].key;
+    return k.startsWith("EOS") ? k : legacyKey(k);
+}
+
+/** An account in this resource's terms, as the chain shows it. */
+export function stateOf(a: AccountView, like: string): GeneratedAccountState {
+    const perm = (p: string) => keyOfAuthority(a.permissions.find((x) => x.perm_name === p)?.required_auth);
+    const [owner, act] = [perm("owner"), perm("active")];
+    const self = a.self_delegated_bandwidth;
+    const voter = a.voter_info;
+    return {
+        key: owner && act ? (owner === act ? owner : `${owner}/${act}`) : "(not a single key)",
+        cpu: self?.cpu_weight ?? assetLike(0n, like),
+        net: self?.net_weight ?? assetLike(0n, like),
+        votes: voter && !voter.proxy ? sorted(voter.producers) : [],
+        ...(voter?.proxy ? { proxy: voter.proxy } : {}),
+    };
+}
+
+/** What differs for one account: its key, its stake, its vote. */
+export function accountDifferences(want: WantedAccount, have: GeneratedAccountState): ("key" | "stake" | "vote")[] {
+    const out: ("key" | "stake" | "vote")[] = [];
+    if (have.key !== want.key) {
+        out.push("key");
+    }
+    if (assetUnits(have.cpu) !== assetUnits(want.cpu) || assetUnits(have.net) !== assetUnits(want.net)) {
+        out.push("stake");
+    }
+    if (have.proxy || JSON.stringify(sorted(have.votes)) !== JSON.stringify(want.votes)) {
+        out.push("vote");
+    }
+    return out;
+}
+
+export interface SetChanges {
+    /** Generated accounts the chain does not have. */
+    add: string[];
+    /** Accounts to repair, with what differs. */
+    repair: Map<string, ("key" | "stake" | "vote")[]>;
+    /** Accounts no longer generated (the count went down, the prefix changed): unvoted, left on the chain. */
+    drop: string[];
+}
+
+/** How the set on the chain (`have`) differs from the generated one (`want`). */
+export function setChanges(want: WantedAccount[], have: Record<string, GeneratedAccountState>): SetChanges {
+    const names = new Set(want.map((w) => w.name));
+    const repair = new Map<string, ("key" | "stake" | "vote")[]>();
+    const add: string[] = [];
+    for (const w of want) {
+        const h = have[w.name];
+        if (!h) {
+            add.push(w.name);
+            continue;
+        }
+        const d = accountDifferences(w, h);
+        if (d.length > 0) {
+            repair.set(w.name, d);
+        }
+    }
+    return { add, repair, drop: Object.keys(have).filter((n) => !names.has(n)).sort() };
+}
+
+/** The changes in a sentence that names the accounts (at most `max` per kind). */
+export function describeChanges(c: SetChanges, max = 100): string {
+    const list = (names: string[]) => names.slice(0, max).join(", ") + (names.length > max ? ` and ${names.length - max} more (pulumi preview --diff lists every one)` : "");
+    const parts: string[] = [];
+    if (c.add.length > 0) {
+        parts.push(`${c.add.length} to create: ${list(c.add)}`);
+    }
+    if (c.repair.size > 0) {
+        parts.push(`${c.repair.size} to repair: ${list([...c.repair].map(([n, d]) => `${n} (${d.join(", ")})`))}`);
+    }
+    if (c.drop.length > 0) {
+        parts.push(`${c.drop.length} no longer generated (their votes are withdrawn, the accounts stay): ${list(c.drop)}`);
+    }
+    return parts.join("; ");
+}
+
+/** get_account of every name, a few at a time; accounts the chain does not have are left out. */
+async function observeAll(ctx: Context, names: string[]): Promise<Map<string, AccountView>> {
+    const out = new Map<string, AccountView>();
+    let next = 0;
+    const worker = async () => {
+        while (next < names.length) {
+            const name = names[next++];
+            const a = await ctx.chain().getAccount(name);
+            if (a) {
+                out.set(name, a);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+    return out;
+}
+
+function statesOf(views: Map<string, AccountView>, names: string[], like: string): Record<string, GeneratedAccountState> {
+    return Object.fromEntries(names.filter((n) => views.has(n)).map((n) => [n, stateOf(views.get(n)!, like)]));
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+    return Array.from({ length: Math.ceil(list.length / size) }, (_, k) => list.slice(k * size, (k + 1) * size));
+}
+
+function voteAction(voter: string, producers: string[]): Action {
+    return { account: "eosio", name: "voteproducer", authorization: active(voter), data: { voter, proxy: "", producers } };
+}
+
+/** Creates what is missing, repairs what drifted, then casts (or withdraws) the votes that differ. */
+async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[], views: Map<string, AccountView>, drop: string[]): Promise<void> {
+    const chain = ctx.chain();
+    chain.holdDerivedKeys([...want.map((w) => w.name), ...drop].map((account) => ({ account, ...keyOf(ctx, i.seedKey, account) })));
+    const have = statesOf(views, [...want.map((w) => w.name), ...drop], i.total);
+    const changes = setChanges(want, have);
+    const byName = new Map(want.map((w) => [w.name, w]));
+    const step = (what: string) => (pushed: number, included: number, total: number) =>
+        void ctx.progress(`distribution: ${what}: ${pushed}/${total} transactions pushed, ${included} in blocks`, { ephemeral: true });
+
+    const creations = chunks(changes.add, CREATE_PER_TRANSACTION).map((names) => names.flatMap((n) => {
+        const w = byName.get(n)!;
+        return createActions({ name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, cpu: w.cpu, net: w.net, liquid: w.liquid, manageKeys: true });
+    }));
+    const repairs: Action[][] = [];
+    for (const names of chunks([...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).map(([n]) => n), REPAIR_PER_TRANSACTION)) {
+        const actions: Action[] = [];
+        for (const n of names) {
+            const w = byName.get(n)!;
+            const v = views.get(n)!;
+            const [ownerKey, activeKey] = have[n].key.includes("/") ? have[n].key.split("/") : [have[n].key, have[n].key];
+            const desired: AccountInputs = { name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, cpu: w.cpu, net: w.net, liquid: w.liquid, manageKeys: true };
+            const now: AccountOutputs = { ...desired, ownerKey, activeKey, cpu: have[n].cpu, net: have[n].net, ramBytes: v.ram_quota, balance: v.core_liquid_balance ?? "" };
+            actions.push(...(await fundedConvergeActions(ctx, now, desired)));
+        }
+        repairs.push(actions);
+    }
+    if (creations.length + repairs.length > 0) {
+        ctx.progress(`distribution: creating ${changes.add.length} accounts, repairing ${repairs.flat().length > 0 ? [...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).length : 0}`);
+        await chain.transactMany([...creations, ...repairs], step(`${changes.add.length} accounts`));
+    }
+    // Votes once every account is in a block: a vote needs its voter's stake.
+    const voters = [
+        ...want.filter((w) => changes.add.includes(w.name) ? w.votes.length > 0 : changes.repair.get(w.name)?.includes("vote")).map((w) => voteAction(w.name, w.votes)),
+        ...drop.filter((n) => have[n] && (have[n].votes.length > 0 || have[n].proxy)).map((n) => voteAction(n, [])),
+    ];
+    if (voters.length > 0) {
+        ctx.progress(`distribution: ${voters.length} votes`);
+        await chain.transactMany(chunks(voters, VOTES_PER_TRANSACTION), step(`${voters.length} votes`));
+    }
+}
+
+export const distribution: ResourceModule<DistributionInputs, DistributionOutputs> = {
+    token: "eosnet:chain:Distribution",
+    description: "Generated staked accounts (Pareto funds, seeded votes) kept as one set by name, their keys derived from one seed key.",
+    inputs: DistributionInputs,
+    outputs: DistributionOutputs,
+    async check(_ctx, news) {
+        const failures: { property: string; reason: string }[] = [];
+        const symbols = (["total", "minimum", "ram", "minStake", "maxLiquid"] as const).map((f) => [f, readAnyAsset(news[f])?.symbol] as const);
+        const first = symbols[0][1];
+        for (const [f, s] of symbols) {
+            if (!s || s.code !== first?.code || s.precision !== first.precision) {
+                failures.push({ property: f, reason: `${news[f]} is not in the symbol of total (${news.total})` });
+            }
+        }
+        if (failures.length === 0) {
+            if (units(news.minimum) * BigInt(news.count) > units(news.total)) {
+                failures.push({ property: "total", reason: `${news.total} cannot give ${news.count} accounts the minimum ${news.minimum} each` });
+            }
+            if (units(news.minimum) < units(news.ram)) {
+                failures.push({ property: "minimum", reason: `${news.minimum} does not cover the RAM purchase of ${news.ram}` });
+            }
+        }
+        return { inputs: { ...news, producers: sorted(news.producers) }, failures };
+    },
+    async diff(ctx, _id, olds, news): Promise<Diff> {
+        const changes = setChanges(wanted(ctx, news), olds.accounts);
+        const specChanged = differingKeys(olds, news, INPUT_FIELDS);
+        const detailed: Record<string, "add" | "update" | "delete"> = {
+            ...Object.fromEntries(changes.add.map((n) => [`accounts.${n}`, "add" as const])),
+            ...Object.fromEntries([...changes.repair.keys()].map((n) => [`accounts.${n}`, "update" as const])),
+            ...Object.fromEntries(changes.drop.map((n) => [`accounts.${n}`, "delete" as const])),
+        };
+        const accountsChange = Object.keys(detailed).length > 0;
+        if (accountsChange) {
+            await ctx.progress(`generated accounts: ${describeChanges(changes)}`);
+        }
+        return { changes: accountsChange || specChanged.length > 0, changed: [...specChanged, ...(accountsChange ? ["accounts"] : [])], detailed };
+    },
+    async create(ctx, inputs) {
+        const want = wanted(ctx, inputs);
+        const names = want.map((w) => w.name);
+        const views = await observeAll(ctx, names);
+        if (views.size > 0) {
+            ctx.progress(`distribution: ${views.size} of its ${names.length} accounts are already on the chain: adopting them`);
+        }
+        await apply(ctx, inputs, want, views, []);
+        return { id: inputs.namePrefix, outs: { ...inputs, accounts: statesOf(await observeAll(ctx, names), names, inputs.total) } };
+    },
+    async read(ctx, id, props) {
+        if (!props?.namePrefix || props.count === undefined || !props.total) {
+            throw new Error("a Distribution cannot be imported by id: declare it (eos-network:distribution) and `up` adopts the accounts the chain already has");
+        }
+        const i = DistributionInputs.parse(props);
+        // Its accounts: those generated now, and those it had (until an update drops them).
+        const names = [...new Set([...wantedAccounts(i, () => "").map((w) => w.name), ...Object.keys(props.accounts ?? {})])];
+        const views = await observeAll(ctx, names);
+        return { id, props: { ...i, accounts: statesOf(views, names, i.total) } };
+    },
+    async update(ctx, _id, olds, news) {
+        const want = wanted(ctx, news);
+        const names = want.map((w) => w.name);
+        const wantNames = new Set(names);
+        const drop = Object.keys(olds.accounts).filter((n) => !wantNames.has(n));
+        // Acted on as the chain is now, not as the last refresh saw it.
+        const views = await observeAll(ctx, [...names, ...drop]);
+        await apply(ctx, news, want, views, drop);
+        return { ...news, accounts: statesOf(await observeAll(ctx, names), names, news.total) };
+    },
+};
