@@ -17,7 +17,7 @@ import { fundedAccounts, splitInputs } from "../planning/plan";
 import { LABEL_STACK } from "../rules/labels";
 
 const ROOT = path.resolve(__dirname, "..");
-const FIGURES = ["cold", "preview", "swap", "accounts", "state", "destroy"] as const;
+const FIGURES = ["readme", "cold", "preview", "swap", "accounts", "state", "destroy"] as const;
 type Figure = (typeof FIGURES)[number];
 type Size = "dev" | "staging";
 
@@ -33,7 +33,9 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [options]
-  --only cold,preview,swap,accounts,state,destroy   figures to measure (default: all six)
+  --only readme,cold,preview,swap,accounts,state,destroy   figures to measure (default: all seven)
+                      readme: \`npm run up\` of a fresh dev stack (setup, refresh, preview, policy pack, update),
+                      then \`npm run destroy\`, on a temporary backend, against the floor of the same network
   --runs N            repeats of the cheap figures: dev boots, previews, swaps (default 3)
   --staging-runs N    staging-sized boots (default 1)
   --sizes dev,staging networks for figures 1, 2, 5, 6 (default both)
@@ -240,6 +242,69 @@ async function cycle(workDir: string, size: Size, cfgBase: RawConfig, o: Options
     });
 }
 
+interface ReadmeSample {
+    up: number;
+    destroy: number;
+    floor: number;
+    endCondition: string;
+}
+
+/**
+ * What a user runs: `npm run up` of a fresh dev stack, wall time from the shell, setup included,
+ * then `npm run destroy`; alternated with the floor boot of the same network. The dev stack's
+ * names and ports are fixed, so a running dev stack of this checkout stops the figure.
+ */
+async function readmeFigure(o: Options): Promise<ReadmeSample[]> {
+    const out: ReadmeSample[] = [];
+    const stackLabel = "eos-network/dev";
+    const running = await objectsLabelled(`${LABEL_STACK}=${stackLabel}`);
+    if (running.containers.length + running.volumes.length > 0) {
+        throw new Error(`readme: this checkout's dev stack has containers or volumes (${[...running.containers, ...running.volumes].join(", ")}): \`npm run destroy\` first`);
+    }
+    const dev = trackedConfig(ROOT, "dev");
+    await withHeavyLock("npm run up", log, async () => {
+        for (let i = 0; i < o.runs; i++) {
+            const stateDir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eosnet-bench-readme-"));
+            const drop = registerCleanup(`readme ${i + 1}`, async () => {
+                const left = await objectsLabelled(`${LABEL_STACK}=${stackLabel}`);
+                if (left.containers.length + left.volumes.length > 0 || left.network) {
+                    await removeDirectly(left);
+                }
+                fs.rmSync(stateDir, { recursive: true, force: true });
+            });
+            // The README's command with this checkout's passphrase, on a backend of its own.
+            const npm = (action: string) => {
+                const t0 = Date.now();
+                const r = spawnSync("npm", ["run", action], { cwd: ROOT, encoding: "utf8", env: { ...process.env, EOSNET_STATE_DIR: stateDir, PULUMI_BACKEND_URL: "" } });
+                if (r.status !== 0) {
+                    throw new Error(`readme: npm run ${action} exited ${r.status}:\n${(r.stdout + r.stderr).split("\n").slice(-15).join("\n")}`);
+                }
+                return (Date.now() - t0) / 1000;
+            };
+            try {
+                const floorFirst = i % 2 === 1;
+                let floor = 0;
+                if (floorFirst) {
+                    floor = (await runFloor(dev, `readme ${i + 1} floor`)).r.seconds;
+                }
+                log(`readme ${i + 1}: npm run up`);
+                const up = npm("up");
+                const end = await endCondition(`http://127.0.0.1:${dev.bootNode.httpPort}`).catch((e) => `unknown (${(e as Error).message})`);
+                log(`readme ${i + 1}: npm run up ${secs(up)}; end condition ${end}; npm run destroy`);
+                const destroy = npm("destroy");
+                if (!floorFirst) {
+                    floor = (await runFloor(dev, `readme ${i + 1} floor`)).r.seconds;
+                }
+                out.push({ up, destroy, floor, endCondition: end });
+                log(`readme ${i + 1}: up ${secs(up)}, destroy ${secs(destroy)}, floor ${secs(floor)}: ${ratio(up / floor)}`);
+            } finally {
+                await drop();
+            }
+        }
+    });
+    return out;
+}
+
 interface SwapSample {
     stack: number;
     chain: number;
@@ -427,6 +492,7 @@ interface Results {
     empty: number[];
     swap: SwapSample[];
     accounts: AccountsSample[];
+    readme: ReadmeSample[];
     baseline?: { rev: string; cycles: Partial<Record<Size, CycleResult>> };
 }
 
@@ -443,6 +509,12 @@ function report(r: Results, o: Options): string {
     const rows: string[][] = [];
     const notes: string[] = [];
     const n = (xs: unknown[]) => `n=${xs.length}`;
+    if (o.only.has("readme") && r.readme.length > 0) {
+        const up = median(r.readme.map((x) => x.up));
+        const fl = median(r.readme.map((x) => x.floor));
+        rows.push(["0 npm run up, dev", secsRange(r.readme.map((x) => x.up)), `${secsRange(r.readme.map((x) => x.floor))} floor`, ratio(up / fl), `<= ${TARGETS.cold}x`, yesNo(up / fl <= TARGETS.cold), n(r.readme)]);
+        notes.push(`npm run destroy of dev: ${secsRange(r.readme.map((x) => x.destroy))}; end conditions: ${r.readme.map((x) => x.endCondition).join("; ")}`);
+    }
     for (const size of o.sizes) {
         const c = r.cycles[size];
         if (!c) {
@@ -649,6 +721,7 @@ async function main(): Promise<void> {
         empty: [],
         swap: [],
         accounts: [],
+        readme: [],
     };
     const stop = async (signal: string) => {
         log(`${signal}: removing what this run made`);
@@ -669,6 +742,10 @@ async function main(): Promise<void> {
             empty.stack = e;
             registerCleanup(`stack ${e.name}`, () => e.cleanup());
             await e.run("up");
+        }
+        if (o.only.has("readme")) {
+            log("== npm run up (the README path)");
+            results.readme = await readmeFigure(o);
         }
         for (const size of o.sizes) {
             if (!needCycle) {

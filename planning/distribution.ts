@@ -49,13 +49,25 @@ export interface DistributionSpec {
     votesPerAccount: number;
 }
 
-/** Pareto-distributed funds summing exactly to `total`, and a seeded choice of producers to vote for. */
+/** The draws of account `index` alone (murmur3's finalizer mixes seed and index): they do not depend on the count. */
+function accountRandom(seed: number, index: number): () => number {
+    let h = (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return prng((h ^ (h >>> 16)) >>> 0);
+}
+
+/**
+ * Pareto-distributed funds summing exactly to `total`, and a seeded choice of producers to vote
+ * for. Each account's weight and votes come from its own draws, so a larger count keeps every
+ * existing account's votes and relative weight (its funds move with the total's normalization).
+ */
 export function generateDistribution(spec: DistributionSpec, producers: string[]): GeneratedAccount[] {
-    const rand = prng(spec.seed);
     if (spec.minimum * BigInt(spec.count) > spec.total) {
         throw new Error(`total ${spec.total} cannot give ${spec.count} accounts the minimum ${spec.minimum}`);
     }
-    const weights = Array.from({ length: spec.count }, () => Math.pow(1 - rand(), -1 / spec.alpha));
+    const draws = Array.from({ length: spec.count }, (_, i) => accountRandom(spec.seed, i));
+    const weights = draws.map((rand) => Math.pow(1 - rand(), -1 / spec.alpha));
     const sum = weights.reduce((a, b) => a + b, 0);
     const spread = spec.total - spec.minimum * BigInt(spec.count);
     // Fixed-point shares (1e12) keep the arithmetic in integers; the remainder goes to the first.
@@ -66,7 +78,7 @@ export function generateDistribution(spec: DistributionSpec, producers: string[]
         const pool = [...producers];
         const votes: string[] = [];
         while (votes.length < Math.min(spec.votesPerAccount, producers.length, 30)) {
-            votes.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+            votes.push(pool.splice(Math.floor(draws[i]() * pool.length), 1)[0]);
         }
         return { name: generatedName(spec.namePrefix, i), funds: f, votes: votes.sort() };
     });

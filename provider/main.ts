@@ -84,10 +84,11 @@ function installHandlers(provider: EosnetProvider): void {
             };
             impl.diff = (call: Call, cb: Callback) => {
                 const req = call.request;
-                provider.diffDetailed(req.getId(), req.getUrn(), toJs(req.getOlds()), toJs(req.getNews())).then(
-                    (d) => cb(undefined, d === undefined
-                        ? diffResponse(undefined, [], [], false)
-                        : diffResponse(d.changes, d.changed ?? d.replaces ?? [], d.replaces ?? [], d.deleteBeforeReplace ?? false, d.detailed)),
+                // The response is built inside the promise: an error building it still answers the engine, which would otherwise wait forever.
+                provider.diffDetailed(req.getId(), req.getUrn(), toJs(req.getOlds()), toJs(req.getNews())).then((d) => d === undefined
+                    ? diffResponse(undefined, [], [], false)
+                    : diffResponse(d.changes, d.changed ?? d.replaces ?? [], d.replaces ?? [], d.deleteBeforeReplace ?? false, d.detailed)).then(
+                    (resp) => cb(undefined, resp),
                     (e) => cb({ code: grpc.status.UNKNOWN, details: (e as Error).message }),
                 );
             };
@@ -96,7 +97,7 @@ function installHandlers(provider: EosnetProvider): void {
     };
 }
 
-function diffResponse(changes: boolean | undefined, changed: string[], replaces: string[], deleteBeforeReplace: boolean,
+export function diffResponse(changes: boolean | undefined, changed: string[], replaces: string[], deleteBeforeReplace: boolean,
     paths: Record<string, "add" | "update" | "delete"> = {}) {
     const resp = new provproto.DiffResponse();
     const D = provproto.DiffResponse.DiffChanges;
@@ -117,7 +118,7 @@ function diffResponse(changes: boolean | undefined, changed: string[], replaces:
         if (Object.keys(paths).length > 0) {
             // Paths below a property say more than the property itself.
             for (const k of Object.keys(paths).map((p) => p.split(".")[0])) {
-                detailed.delete(k);
+                detailed.del(k);
             }
         }
         for (const [path, kind] of Object.entries(paths)) {

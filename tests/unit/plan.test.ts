@@ -58,6 +58,20 @@ describe("boot plan from the committed stacks", () => {
     });
 });
 
+describe("the reference stack (the reference boot script's defaults)", () => {
+    it("31 producers each with a node, 3000 generated accounts voting for 20 each, 21 elected", () => {
+        const plan = stackPlan("reference");
+        assert.equal(plan.producers.length, 31);
+        assert.equal(plan.nodes.length, 32, "the boot node and one per producer");
+        const generated = plan.accounts.filter((a) => a.generated);
+        assert.equal(generated.length, 3000);
+        assert.ok(generated.every((a) => a.votes.length === 20));
+        assert.equal(plan.schedule.length, 21);
+        assert.ok(plan.election.activated);
+        assert.equal(new Set(plan.nodes.flatMap((n) => [n.httpPort, n.p2pPort])).size, 64, "no two nodes share a port");
+    });
+});
+
 describe("defaults follow the core symbol and precision", () => {
     it("dev with coreSymbol EOS and its written amounts in EOS: no problem, every default in EOS", () => {
         const plan = stackPlan("dev", devIn("EOS", 4));

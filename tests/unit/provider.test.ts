@@ -232,3 +232,16 @@ describe("eosio.msig proposals", () => {
         assert.notEqual(proposalName(`eosio${"cd".repeat(32)}`), name);
     });
 });
+
+describe("provider: the diff response the engine gets", () => {
+    it("paths below a property (accounts.<name>) replace the property in the detailed diff, each with its kind", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { diffResponse } = require("../../provider/main") as typeof import("../../provider/main");
+        const resp = diffResponse(true, ["total", "accounts"], [], false, { "accounts.stakeaaaaaaa": "add", "accounts.stakeaaaaaab": "update", "accounts.stakeaaaaaac": "delete" });
+        const detailed: Record<string, number> = {};
+        resp.getDetaileddiffMap().forEach((v: { getKind(): number }, k: string) => void (detailed[k] = v.getKind()));
+        // PropertyDiff.Kind: ADD 0, DELETE 2, UPDATE 4.
+        assert.deepEqual(detailed, { total: 4, "accounts.stakeaaaaaaa": 0, "accounts.stakeaaaaaab": 4, "accounts.stakeaaaaaac": 2 });
+        assert.deepEqual(resp.getDiffsList(), ["total", "accounts"]);
+    });
+});
