@@ -239,7 +239,11 @@ export class Network extends pulumi.ComponentResource {
                 creator: plan.creator?.name ?? "eosio", seedKey: distributionSeed.publicKey, count: d.spec.count, total: asset(plan, d.spec.total),
                 minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
                 producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
-            }, onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values()])));
+            }, {
+                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values()]),
+                // Thousands of accounts: the CLI would print every one; the provider names those that change.
+                hideDiffs: ["accounts"],
+            }));
         }
         this.plannedSchedule = pulumi.output(plan.schedule);
         let claims = new Map<string, RewardsClaim>();

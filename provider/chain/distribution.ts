@@ -36,6 +36,8 @@ const READ_CONCURRENCY = 16;
 
 const INPUT_FIELDS = Object.keys(DistributionInputs.shape) as (keyof DistributionInputs & string)[];
 
+/** Change summaries this provider process has shown. */
+const said = new Set<string>();
 /** seed public key -> its private key among the provider's keys. */
 const seeds = new Map<string, string>();
 /** "<seed public key> <account>" -> derived pair: derived once per provider process. */
@@ -163,7 +165,7 @@ export function setChanges(want: WantedAccount[], have: Record<string, Generated
 
 /** The changes in a sentence that names the accounts (at most `max` per kind). */
 export function describeChanges(c: SetChanges, max = 100): string {
-    const list = (names: string[]) => names.slice(0, max).join(", ") + (names.length > max ? ` and ${names.length - max} more (pulumi preview --diff lists every one)` : "");
+    const list = (names: string[]) => names.slice(0, max).join(", ") + (names.length > max ? ` and ${names.length - max} more (a preview's engine events list every one as accounts.<name>)` : "");
     const parts: string[] = [];
     if (c.add.length > 0) {
         parts.push(`${c.add.length} to create: ${list(c.add)}`);
@@ -289,8 +291,14 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         };
         const accountsChange = Object.keys(detailed).length > 0;
         if (accountsChange) {
-            // Not awaited: during a refresh the engine handles no log until this diff returns.
-            void ctx.progress(`generated accounts: ${describeChanges(changes)}`);
+            // Not awaited: during a refresh the engine handles no log until this diff returns. Drift
+            // (a repair, a dropped account) is a warning; accounts only to create are news.
+            const message = `generated accounts: ${describeChanges(changes)}`;
+            if (!said.has(message)) {
+                // A refresh's diff and the update's diff see the same changes: said once.
+                said.add(message);
+                void ctx.progress(message, { warning: changes.repair.size + changes.drop.length > 0 });
+            }
         }
         return { changes: accountsChange || specChanged.length > 0, changed: [...specChanged, ...(accountsChange ? ["accounts"] : [])], detailed };
     },

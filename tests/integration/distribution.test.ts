@@ -31,7 +31,8 @@ async function previewPaths(t: TestStack, refresh: boolean) {
             }
         },
     });
-    return { paths, text: res.stdout, changes: res.changeSummary };
+    // The provider's account-by-account summary is a diagnostic: the CLI writes those to stderr.
+    return { paths, text: `${res.stdout}\n${res.stderr}`, changes: res.changeSummary };
 }
 
 describe("distribution: 1000 generated accounts as one resource", function () {
@@ -109,6 +110,7 @@ describe("distribution: 1000 generated accounts as one resource", function () {
         assert.equal(seen.paths.size, 2, `only the two drifted accounts: ${[...seen.paths.keys()].join(", ")}`);
         assert.match(seen.text, new RegExp(`${voter.name} \\(vote\\)`), `the preview's text says what drifted:\n${seen.text.slice(-3000)}`);
         assert.match(seen.text, new RegExp(`${staker.name} \\(stake\\)`));
+        assert.ok(seen.text.split("\n").length < 400, `the CLI does not print the 998 accounts that did not drift (${seen.text.split("\n").length} lines)`);
 
         const up = await t.stack.up({ refresh: true, onOutput: progress });
         assert.equal(up.summary.result, "succeeded");
@@ -127,6 +129,8 @@ describe("distribution: 1000 generated accounts as one resource", function () {
         const added = planOf(more).accounts.filter((a) => a.generated).slice(COUNT);
         assert.equal(added.length, 50);
         const seen = await previewPaths(t, false);
+        assert.match(seen.text, new RegExp(`50 to create: ${added.slice(0, 3).map((a) => a.name).join(", ")}`), "the preview's text names them");
+        assert.ok(seen.text.split("\n").length < 400, "the CLI does not print the 1000 accounts that stay");
         const accounts = [...seen.paths].filter(([p]) => p.startsWith("accounts."));
         assert.deepEqual(accounts.map(([p]) => p).sort(), added.map((a) => `accounts.${a.name}`).sort(), "preview lists the 50 new accounts, and only them");
         assert.ok(accounts.every(([, k]) => k === "add"), `each as an addition: ${[...new Set(accounts.map(([, k]) => k))].join(", ")}`);
