@@ -3,7 +3,7 @@
 // empty program), with absolute times beside them. See bench/README.md.
 import * as fs from "fs";
 import * as path from "path";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import { accountActions, floorBoot, FloorResult, generateKey, KeyPairText, LABEL_BENCH, objectsLabelled, Pusher, removeDirectly, runId, voteAction } from "./floor";
 import { ChainWatch, rpcFor, swapTiming } from "./lib/chainwatch";
 import { programPlan, RawConfig, trackedConfig, withFreePorts } from "./lib/configs";
@@ -273,14 +273,17 @@ async function readmeFigure(o: Options): Promise<ReadmeSample[]> {
                 fs.rmSync(stateDir, { recursive: true, force: true });
             });
             // The README's command with this checkout's passphrase, on a backend of its own.
-            const npm = (action: string) => {
+            // Not spawnSync: an interrupted bench must still run its cleanups.
+            const npm = (action: string) => new Promise<number>((resolve, reject) => {
                 const t0 = Date.now();
-                const r = spawnSync("npm", ["run", action], { cwd: ROOT, encoding: "utf8", env: { ...process.env, EOSNET_STATE_DIR: stateDir, PULUMI_BACKEND_URL: "" } });
-                if (r.status !== 0) {
-                    throw new Error(`readme: npm run ${action} exited ${r.status}:\n${(r.stdout + r.stderr).split("\n").slice(-15).join("\n")}`);
-                }
-                return (Date.now() - t0) / 1000;
-            };
+                let output = "";
+                const child = spawn("npm", ["run", action], { cwd: ROOT, env: { ...process.env, EOSNET_STATE_DIR: stateDir, PULUMI_BACKEND_URL: "" } });
+                child.stdout.on("data", (d) => void (output += d));
+                child.stderr.on("data", (d) => void (output += d));
+                child.on("error", reject);
+                child.on("close", (code) => code === 0 ? resolve((Date.now() - t0) / 1000)
+                    : reject(new Error(`readme: npm run ${action} exited ${code}:\n${output.split("\n").slice(-15).join("\n")}`)));
+            });
             try {
                 const floorFirst = i % 2 === 1;
                 let floor = 0;
@@ -288,10 +291,10 @@ async function readmeFigure(o: Options): Promise<ReadmeSample[]> {
                     floor = (await runFloor(dev, `readme ${i + 1} floor`)).r.seconds;
                 }
                 log(`readme ${i + 1}: npm run up`);
-                const up = npm("up");
+                const up = await npm("up");
                 const end = await endCondition(`http://127.0.0.1:${dev.bootNode.httpPort}`).catch((e) => `unknown (${(e as Error).message})`);
                 log(`readme ${i + 1}: npm run up ${secs(up)}; end condition ${end}; npm run destroy`);
-                const destroy = npm("destroy");
+                const destroy = await npm("destroy");
                 if (!floorFirst) {
                     floor = (await runFloor(dev, `readme ${i + 1} floor`)).r.seconds;
                 }
@@ -395,6 +398,13 @@ function bootKeyOf(s: BenchStack): string {
     return k;
 }
 
+/** How many accounts the stack's Distribution holds, if it has one. */
+function distributionAccounts(s: BenchStack): number | undefined {
+    const checkpoint = JSON.parse(fs.readFileSync(s.statePath(), "utf8")) as { checkpoint: { latest?: { resources?: { type: string; outputs?: { accounts?: object } }[] } } };
+    const d = checkpoint.checkpoint.latest?.resources?.find((r) => r.type === "eosnet:chain:Distribution");
+    return d ? Object.keys(d.outputs?.accounts ?? {}).length : undefined;
+}
+
 /** Completion times (seconds into the up) of the Account creates, in order. */
 function accountEnds(up: OpResult): number[] {
     return up.events.filter((e) => e.event.resOutputsEvent?.metadata?.op === "create" && /:Account$/.test(e.event.resOutputsEvent.metadata.type)).map((e) => e.t);
@@ -431,13 +441,15 @@ async function accountsFigure(o: Options): Promise<AccountsSample[]> {
                 await s.setConfig({ distribution: distribution("bench") });
                 log(`accounts ${count}: pulumi up adding ${count} staked accounts (distribution.count = ${count})`);
                 const up = await s.run("up", [], undefined, { timeoutMs: o.accountsTimeout * 1000 });
-                const r = rates(up, count);
                 const b = engineBreakdown(up.events, up.seconds);
                 // A stopped up has written what it did: the state holds the accounts made so far.
                 const st = stateOf(s);
                 const stateAfter = st.fileBytes;
                 const resourcesAfter = st.resources;
-                const inState = st.byKind.Account ? st.byKind.Account.count - (stateBeforeStats.byKind.Account?.count ?? 0) : 0;
+                // Generated accounts are one Distribution: those it holds (no per-account events to time).
+                const generated = distributionAccounts(s);
+                const r = generated === undefined ? rates(up, count) : { first: NaN, last: NaN, done: generated, curve: [] };
+                const inState = generated ?? (st.byKind.Account ? st.byKind.Account.count - (stateBeforeStats.byKind.Account?.count ?? 0) : 0);
                 log(`accounts ${count}: up ${secs(up.seconds)}${up.timedOut ? ` (stopped after ${o.accountsTimeout} s with ${r.done} accounts)` : ""}, ${(r.done / up.seconds).toFixed(1)} accounts/s; state ${bytes(stateBefore)} -> ${bytes(stateAfter)}`);
 
                 // The floor: as many other accounts (same generator, another prefix) pushed directly.

@@ -476,17 +476,11 @@ export class ChainClient {
                     if (p.windowEnd > num) {
                         continue;
                     }
-                    if (p.resends >= 3) {
-                        throw new Error(`transaction ${p.transactionId} is in none of blocks ${p.blockNum}..${num}, also after ${p.resends} resends`);
+                    if (p.resends >= this.endpoints.length + 2) {
+                        throw new Error(`transaction ${p.transactionId} is in none of blocks ${p.blockNum}..${num}, also after ${p.resends} resends to ${this.endpoints.length} nodes`);
                     }
                     p.resends++;
-                    try {
-                        await this.pushSigned(p.signed, p.actions);
-                    } catch (e) {
-                        if (!(e instanceof TransactionError && /duplicate/i.test(e.message))) {
-                            throw e;
-                        }
-                    }
+                    await this.resend(p, p.resends);
                     p.windowEnd = num + 8;
                 }
                 num++;
@@ -494,6 +488,30 @@ export class ChainClient {
             }
             return left.size === 0;
         }, () => `${left.size} of ${pending.length} not yet seen, scanned up to block ${num - 1}`);
+    }
+
+    /**
+     * The same signed transaction again, to the nodes in turn: the node it went to may still hold it
+     * as a duplicate while the producers dropped it (a busy producer drops what runs out of time),
+     * and another node that does not know it applies and relays it. Applied at most once either way.
+     */
+    private async resend(p: Pushed, attempt: number): Promise<void> {
+        const signed = p.signed as unknown as { signatures: string[]; serializedTransaction: Uint8Array };
+        const endpoint = this.endpoints[(this.current + attempt - 1) % this.endpoints.length];
+        const body = { signatures: signed.signatures, compression: 0, packed_context_free_data: "", packed_trx: Buffer.from(signed.serializedTransaction).toString("hex") };
+        try {
+            const res = await fetchWithDeadline(`${endpoint}/v1/chain/push_transaction`, { method: "POST", body: JSON.stringify(body) });
+            const text = await res.text();
+            if (!res.ok && !/duplicate|tx_cpu_usage_exceeded|deadline|exhausted/i.test(text)) {
+                const names = [...new Set(p.actions.map((a) => `${a.account}::${a.name}`))].join(", ");
+                throw new TransactionError(`transaction [${names}] failed when sent again to ${endpoint}: ${text.slice(0, 300)}`, text);
+            }
+        } catch (e) {
+            // A node that does not answer: the next resend goes to another one.
+            if (!(e instanceof NodeUnreachable)) {
+                throw e;
+            }
+        }
     }
 
     /**

@@ -28,7 +28,7 @@ export interface WantedAccount {
 }
 
 /** Accounts per transaction: creation is 4 actions each; a vote is 1 action and 1 signature. */
-const CREATE_PER_TRANSACTION = 25;
+const CREATE_PER_TRANSACTION = 20;
 const REPAIR_PER_TRANSACTION = 10;
 const VOTES_PER_TRANSACTION = 50;
 /** get_account calls in flight when reading the set. */
