@@ -41,8 +41,10 @@ export function legacyPublicKey(text: string): string {
  */
 export function derivedKeyPair(seedPrivateKey: string, account: string): { privateKey: string; publicKey: string } {
     const crypto = require("crypto");
-    const { binaryToBase58, privateKeyToLegacyString, KeyType } = require("eosjs/dist/eosjs-numeric");
-    const secret: Buffer = crypto.createHash("sha256").update(`eos-network derived key\0${seedPrivateKey}\0${account}`).digest();
+    const { binaryToBase58, privateKeyToLegacyString, stringToPrivateKey, KeyType } = require("eosjs/dist/eosjs-numeric");
+    // The seed's 32 bytes, not its text: 5K... and PVT_K1_... of one key derive the same keys.
+    const seed = Buffer.from(stringToPrivateKey(seedPrivateKey).data);
+    const secret: Buffer = crypto.createHash("sha256").update("eos-network derived key\0").update(seed).update(`\0${account}`).digest();
     // Native secp256k1 (OpenSSL): the JS curve math is ~10x slower, and a distribution derives thousands.
     const ecdh = crypto.createECDH("secp256k1");
     ecdh.setPrivateKey(secret);

@@ -75,7 +75,8 @@ export function generateDistribution(spec: DistributionSpec, producers: string[]
     const funds = shares.map((s) => spec.minimum + (spread * s) / 1_000_000_000_000n);
     funds[0] += spec.total - funds.reduce((a, b) => a + b, 0n);
     return funds.map((f, i) => {
-        const pool = [...producers];
+        // Sorted: the votes do not depend on the order the producers are listed in.
+        const pool = [...producers].sort();
         const votes: string[] = [];
         while (votes.length < Math.min(spec.votesPerAccount, producers.length, 30)) {
             votes.push(pool.splice(Math.floor(draws[i]() * pool.length), 1)[0]);

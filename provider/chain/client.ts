@@ -454,7 +454,9 @@ export class ChainClient {
             }
         }
         if (pending.length > 0) {
-            await this.waitAllInBlocks(pending, (n) => progress?.(pending.length, n, transactions.length));
+            const waited = this.waitAllInBlocks(pending, (n) => progress?.(pending.length, n, transactions.length));
+            // The rejected push is the cause to report; what was pushed before it is still awaited.
+            await (failure ? waited.catch(() => undefined) : waited);
         }
         if (failure) {
             throw failure;
@@ -477,7 +479,8 @@ export class ChainClient {
                         continue;
                     }
                     if (p.resends >= this.endpoints.length + 2) {
-                        throw new Error(`transaction ${p.transactionId} is in none of blocks ${p.blockNum}..${num}, also after ${p.resends} resends to ${this.endpoints.length} nodes`);
+                        throw new Error(`transaction ${p.transactionId} is in none of blocks ${p.blockNum}..${num}, also after ${p.resends} resends to ${this.endpoints.length} nodes; ` +
+                            "a node may still include it until it expires (5 minutes after it was signed): look before doing the same by hand");
                     }
                     p.resends++;
                     await this.resend(p, p.resends);

@@ -229,8 +229,10 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
         const w = byName.get(n)!;
         return createActions({ name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, cpu: w.cpu, net: w.net, liquid: w.liquid, manageKeys: true });
     }));
+    // Key and stake repairs here; votes below, with the new accounts'.
+    const toRepair = [...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).map(([n]) => n);
     const repairs: Action[][] = [];
-    for (const names of chunks([...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).map(([n]) => n), REPAIR_PER_TRANSACTION)) {
+    for (const names of chunks(toRepair, REPAIR_PER_TRANSACTION)) {
         const actions: Action[] = [];
         for (const n of names) {
             const w = byName.get(n)!;
@@ -243,12 +245,13 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
         repairs.push(actions);
     }
     if (creations.length + repairs.length > 0) {
-        ctx.progress(`distribution: creating ${changes.add.length} accounts, repairing ${repairs.flat().length > 0 ? [...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).length : 0}`);
+        ctx.progress(`distribution: creating ${changes.add.length} accounts, repairing the key or stake of ${toRepair.length}`);
         await chain.transactMany([...creations, ...repairs], step(`${changes.add.length} accounts`));
     }
     // Votes once every account is in a block: a vote needs its voter's stake.
+    const added = new Set(changes.add);
     const voters = [
-        ...want.filter((w) => changes.add.includes(w.name) ? w.votes.length > 0 : changes.repair.get(w.name)?.includes("vote")).map((w) => voteAction(w.name, w.votes)),
+        ...want.filter((w) => added.has(w.name) ? w.votes.length > 0 : changes.repair.get(w.name)?.includes("vote")).map((w) => voteAction(w.name, w.votes)),
         ...drop.filter((n) => have[n] && (have[n].votes.length > 0 || have[n].proxy)).map((n) => voteAction(n, [])),
     ];
     if (voters.length > 0) {
@@ -262,8 +265,12 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
     description: "Generated staked accounts (Pareto funds, seeded votes) kept as one set by name, their keys derived from one seed key.",
     inputs: DistributionInputs,
     outputs: DistributionOutputs,
-    async check(_ctx, news) {
+    async check(_ctx, news, olds) {
         const failures: { property: string; reason: string }[] = [];
+        if (olds && olds.seedKey !== news.seedKey) {
+            // The accounts' owner keys derive from the old seed, which a new seed cannot sign for.
+            failures.push({ property: "seedKey", reason: `the seed of the generated accounts' keys changed (${olds.seedKey} -> ${news.seedKey}): their keys cannot follow; reset the network (npm run destroy, then npm run up)` });
+        }
         const symbols = (["total", "minimum", "ram", "minStake", "maxLiquid"] as const).map((f) => [f, readAnyAsset(news[f])?.symbol] as const);
         const first = symbols[0][1];
         for (const [f, s] of symbols) {

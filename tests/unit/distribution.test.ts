@@ -45,6 +45,10 @@ describe("generated distribution", () => {
         assert.ok(Math.abs(ratio(small) - ratio(large)) < 1e-6 * ratio(small), `${ratio(small)} vs ${ratio(large)}`);
     });
 
+    it("the order the producers are listed in does not change anything", () => {
+        assert.deepEqual(generateDistribution(spec, [...producers].reverse()), generateDistribution(spec, producers));
+    });
+
     it("refuses a total that cannot cover the minimum", () => {
         assert.throws(() => generateDistribution({ ...spec, total: 100n }, producers), /cannot give 150 accounts the minimum/);
     });
@@ -66,6 +70,17 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
         assert.notEqual(derivedKeyPair(SEED, "stakeaaaaaab").publicKey, a.publicKey);
         assert.notEqual(derivedKeyPair("5JtUScZK2XEp3g9gh7F8bwtPTRAkASmNrrftmx4AxDKD5K4zDnr", "stakeaaaaaaa").publicKey, a.publicKey);
         assert.match(a.publicKey, /^EOS[1-9A-HJ-NP-Za-km-z]{50}$/);
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { PrivateKey } = require("eosjs/dist/eosjs-key-conversions");
+        assert.deepEqual(derivedKeyPair(PrivateKey.fromString(SEED).toString(), "stakeaaaaaaa"), a, "the seed's PVT_K1_ form derives the same keys");
+    });
+
+    it("refuses a new seed key: the accounts' keys could not follow it", async () => {
+        const inputs = { creator: "eosio", seedKey: "EOS-a", count: 1, total: "10.0000 SYS", minimum: "1.0000 SYS", alpha: 1.161, seed: 1, namePrefix: "stake",
+            votesPerAccount: 0, producers: [], ram: "0.1000 SYS", minStake: "0.9000 SYS", maxLiquid: "9.0000 SYS" };
+        const r = await d.distribution.check!({} as never, { ...inputs, seedKey: "EOS-b" }, inputs);
+        assert.deepEqual(r.failures?.map((f) => f.property), ["seedKey"]);
+        assert.deepEqual((await d.distribution.check!({} as never, inputs, inputs)).failures, []);
     });
 
     it("the resource generates exactly the plan's accounts: names, RAM/CPU/NET/liquid and votes", () => {
