@@ -147,6 +147,7 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
 
     it("adds a producer and an account after the resignation, paid by the creator account", async () => {
         const creatorBefore = Number((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0].split(" ")[0]);
+        const ramBefore = ((await rpc.get_account(CREATOR)) as { ram_quota: number }).ram_quota;
         cfg.producers.push({ name: "producerffff", url: "https://producerffff.example", httpPort: await freePort() });
         cfg.accounts.push({ name: "voterccccccc", funds: "1000.0000 SYS", votes: PRODUCERS });
         await apply("adding producerffff and voterccccccc");
@@ -158,7 +159,11 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         assert.equal(ffff.owner, "producerffff");
         assert.equal(ffff.is_active, 1);
         const creatorAfter = Number((await rpc.get_currency_balance("eosio.token", CREATOR, "SYS"))[0].split(" ")[0]);
-        assert.ok(Math.abs(creatorBefore - creatorAfter - 2000) < 0.001, `the creator paid 1000 + 1000 SYS (${creatorBefore} -> ${creatorAfter})`);
+        // 1000 + 1000 SYS given, and the RAM of the two new token balance rows it is billed for (a few bytes' worth).
+        const paid = creatorBefore - creatorAfter;
+        assert.ok(paid >= 2000 && paid < 2000.1, `the creator paid 1000 + 1000 SYS and two balance rows' RAM (${creatorBefore} -> ${creatorAfter})`);
+        const ramAfter = ((await rpc.get_account(CREATOR)) as { ram_quota: number }).ram_quota;
+        assert.ok(ramAfter - ramBefore >= 2 * 240, `the creator bought the RAM of two balance rows (${ramBefore} -> ${ramAfter} bytes)`);
         await secondUpIsEmpty();
     });
 
