@@ -107,11 +107,16 @@ function registerCleanup(name: string, fn: () => Promise<void>): () => Promise<v
     return run;
 }
 
-async function removeStackObjects(s: BenchStack): Promise<void> {
-    const left = await objectsLabelled(`${LABEL_STACK}=${s.stackLabel}`);
+/** Removes whatever docker objects still carry `label` (after a destroy that did not, or an interrupted run). */
+async function removeLabelled(label: string): Promise<void> {
+    const left = await objectsLabelled(label);
     if (left.containers.length + left.volumes.length > 0 || left.network) {
         await removeDirectly(left);
     }
+}
+
+async function removeStackObjects(s: BenchStack): Promise<void> {
+    await removeLabelled(`${LABEL_STACK}=${s.stackLabel}`);
 }
 
 /** A stack that removes its docker objects (directly, if `destroy` did not) and itself when dropped. */
@@ -127,12 +132,7 @@ async function openStack(workDir: string, cfg: RawConfig, what: string): Promise
 
 async function runFloor(cfg: RawConfig, what: string): Promise<{ r: FloorResult; removal: number }> {
     const id = runId();
-    const drop = registerCleanup(`floor ${id}`, async () => {
-        const left = await objectsLabelled(`${LABEL_BENCH}=${id}`);
-        if (left.containers.length + left.volumes.length > 0 || left.network) {
-            await removeDirectly(left);
-        }
-    });
+    const drop = registerCleanup(`floor ${id}`, () => removeLabelled(`${LABEL_BENCH}=${id}`));
     try {
         log(`${what}: floor eosfloor-${id}`);
         const r = await floorBoot({ plan: programPlan(cfg), runId: id, log: (l) => log(`${what}: ${l}`) });
@@ -266,10 +266,7 @@ async function readmeFigure(o: Options): Promise<ReadmeSample[]> {
         for (let i = 0; i < o.runs; i++) {
             const stateDir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eosnet-bench-readme-"));
             const drop = registerCleanup(`readme ${i + 1}`, async () => {
-                const left = await objectsLabelled(`${LABEL_STACK}=${stackLabel}`);
-                if (left.containers.length + left.volumes.length > 0 || left.network) {
-                    await removeDirectly(left);
-                }
+                await removeLabelled(`${LABEL_STACK}=${stackLabel}`);
                 fs.rmSync(stateDir, { recursive: true, force: true });
             });
             // The README's command with this checkout's passphrase, on a backend of its own.

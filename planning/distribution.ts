@@ -1,7 +1,7 @@
 // A generated stake distribution (Pareto, like the reference boot script's): pure and seeded, so a
 // stack generates the same accounts every time. The plan, the Distribution resource (which creates
 // them) and the policy pack all generate them here, from the same spec.
-import { splitFunds, StakeRule, StakeSplit } from "../rules/assets";
+import { readAnyAsset, splitFunds, StakeRule, StakeSplit } from "../rules/assets";
 
 const NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz12345";
 
@@ -74,9 +74,10 @@ export function generateDistribution(spec: DistributionSpec, producers: string[]
     const shares = weights.map((w) => BigInt(Math.floor((w / sum) * 1e12)));
     const funds = shares.map((s) => spec.minimum + (spread * s) / 1_000_000_000_000n);
     funds[0] += spec.total - funds.reduce((a, b) => a + b, 0n);
+    // Sorted: the votes do not depend on the order the producers are listed in.
+    const candidates = [...producers].sort();
     return funds.map((f, i) => {
-        // Sorted: the votes do not depend on the order the producers are listed in.
-        const pool = [...producers].sort();
+        const pool = [...candidates];
         const votes: string[] = [];
         while (votes.length < Math.min(spec.votesPerAccount, producers.length, 30)) {
             votes.push(pool.splice(Math.floor(draws[i]() * pool.length), 1)[0]);
@@ -94,4 +95,29 @@ export interface DistributedAccount extends StakeSplit {
 /** The generated accounts with their RAM/CPU/NET/liquid, in index order. */
 export function distributedAccounts(spec: DistributionSpec, producers: string[], rule: StakeRule): DistributedAccount[] {
     return generateDistribution(spec, producers).map((g) => ({ name: g.name, votes: g.votes, ...splitFunds(g.funds, rule) }));
+}
+
+/** A Distribution as its resource inputs write it: amounts as asset text ("10.0000 SYS"). */
+export interface WrittenDistribution {
+    count: number;
+    total: string;
+    minimum: string;
+    alpha: number;
+    seed: number;
+    namePrefix: string;
+    votesPerAccount: number;
+    producers: string[];
+    ram: string;
+    minStake: string;
+    maxLiquid: string;
+}
+
+/** The accounts written inputs generate (the Distribution resource and the policy pack), or undefined when an amount is not an asset. */
+export function writtenDistributionAccounts(w: WrittenDistribution): DistributedAccount[] | undefined {
+    const [total, minimum, ram, minStake, maxLiquid] = [w.total, w.minimum, w.ram, w.minStake, w.maxLiquid].map((t) => readAnyAsset(t)?.units);
+    if (total === undefined || minimum === undefined || ram === undefined || minStake === undefined || maxLiquid === undefined) {
+        return undefined;
+    }
+    const spec = { count: w.count, total, minimum, alpha: w.alpha, seed: w.seed, namePrefix: w.namePrefix, votesPerAccount: w.votesPerAccount };
+    return distributedAccounts(spec, w.producers, { ram, minStake, maxLiquid });
 }

@@ -5,7 +5,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { formatAsset, readAnyAsset } from "../rules/assets";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, publishScope } from "../rules/labels";
 import { MIN_ACTIVATED_STAKE, quorum } from "../rules/schedule";
-import { distributedAccounts } from "../planning/distribution";
+import { writtenDistributionAccounts } from "../planning/distribution";
 import { predictElection } from "../planning/election";
 import { hostLossMessage, lossesThatStopLib } from "../planning/placement";
 
@@ -326,16 +326,14 @@ export const resignAfterElection: StackValidationPolicy = {
 
 /** A Distribution's accounts as voters, generated from its inputs as the provider generates them (none while unknown). */
 function generatedVoters(d: PolicyResource): { name: string; stake: bigint; producers: string[]; proxy: undefined }[] {
-    const p = Object.fromEntries(["total", "minimum", "ram", "minStake", "maxLiquid", "count", "alpha", "seed", "namePrefix", "votesPerAccount", "producers"]
-        .map((f) => [f, known(() => (Array.isArray(d.props[f]) ? [...d.props[f]] : d.props[f]) as unknown)]));
-    const amounts = ["total", "minimum", "ram", "minStake", "maxLiquid"].map((f) => readAnyAsset(String(p[f] ?? ""))?.units);
-    if (Object.values(p).some((v) => v === undefined) || amounts.some((u) => u === undefined) || !Array.isArray(p.producers)) {
-        return [];
-    }
-    const [total, minimum, ram, minStake, maxLiquid] = amounts as bigint[];
-    const spec = { count: Number(p.count), total, minimum, alpha: Number(p.alpha), seed: Number(p.seed), namePrefix: String(p.namePrefix), votesPerAccount: Number(p.votesPerAccount) };
-    return distributedAccounts(spec, p.producers as string[], { ram, minStake, maxLiquid })
-        .map((a) => ({ name: a.name, stake: a.cpu + a.net, producers: a.votes, proxy: undefined }));
+    const fields = ["total", "minimum", "ram", "minStake", "maxLiquid", "count", "alpha", "seed", "namePrefix", "votesPerAccount", "producers"];
+    const p = Object.fromEntries(fields.map((f) => [f, known(() => (Array.isArray(d.props[f]) ? [...d.props[f]] : d.props[f]) as unknown)]));
+    const accounts = Object.values(p).some((v) => v === undefined) || !Array.isArray(p.producers) ? undefined
+        : writtenDistributionAccounts({
+            count: Number(p.count), total: String(p.total), minimum: String(p.minimum), alpha: Number(p.alpha), seed: Number(p.seed), namePrefix: String(p.namePrefix),
+            votesPerAccount: Number(p.votesPerAccount), producers: p.producers as string[], ram: String(p.ram), minStake: String(p.minStake), maxLiquid: String(p.maxLiquid),
+        });
+    return (accounts ?? []).map((a) => ({ name: a.name, stake: a.cpu + a.net, producers: a.votes, proxy: undefined }));
 }
 
 // ---------------------------------------------------------------- advisory

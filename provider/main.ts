@@ -108,24 +108,19 @@ export function diffResponse(changes: boolean | undefined, changed: string[], re
     resp.setDiffsList(keys);
     if (changes !== undefined) {
         const detailed = resp.getDetaileddiffMap();
-        for (const k of keys) {
+        const K = provproto.PropertyDiff.Kind;
+        const kinds = { add: K.ADD, update: K.UPDATE, delete: K.DELETE };
+        // Paths below a property (accounts.<name>) say more than the property itself, and stand in its place.
+        const below = new Set(Object.keys(paths).map((p) => p.split(".")[0]));
+        const entries: [string, number][] = [
+            ...keys.filter((k) => !below.has(k)).map((k): [string, number] => [k, replaces.includes(k) ? K.UPDATE_REPLACE : K.UPDATE]),
+            ...Object.entries(paths).map(([p, kind]): [string, number] => [p, kinds[kind]]),
+        ];
+        for (const [k, kind] of entries) {
             const pd = new provproto.PropertyDiff();
-            pd.setKind(replaces.includes(k) ? provproto.PropertyDiff.Kind.UPDATE_REPLACE : provproto.PropertyDiff.Kind.UPDATE);
+            pd.setKind(kind);
             pd.setInputdiff(false);
             detailed.set(k, pd);
-        }
-        const kinds = { add: provproto.PropertyDiff.Kind.ADD, update: provproto.PropertyDiff.Kind.UPDATE, delete: provproto.PropertyDiff.Kind.DELETE };
-        if (Object.keys(paths).length > 0) {
-            // Paths below a property say more than the property itself.
-            for (const k of Object.keys(paths).map((p) => p.split(".")[0])) {
-                detailed.del(k);
-            }
-        }
-        for (const [path, kind] of Object.entries(paths)) {
-            const pd = new provproto.PropertyDiff();
-            pd.setKind(kinds[kind]);
-            pd.setInputdiff(false);
-            detailed.set(path, pd);
         }
         resp.setHasdetaileddiff(true);
     }

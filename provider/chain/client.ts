@@ -356,10 +356,14 @@ export class ChainClient {
     /** Pushes one transaction and resolves once a block holding it is on the chain. */
     async transact(actions: Action[]): Promise<Included> {
         await this.assertChain();
-        // Signed once: every resend is the same transaction (same id), so the chain applies it at most once.
+        const pushed = await this.signAndPush(actions);
+        return this.waitInBlock(pushed.transactionId, pushed.blockNum, pushed.signed, actions);
+    }
+
+    /** Signed once: every resend is the same transaction (same id), so the chain applies it at most once. */
+    private async signAndPush(actions: Action[]): Promise<Pushed> {
         const signed = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300, broadcast: false })) as never;
-        const pushed = await this.pushSigned(signed, actions);
-        return this.waitInBlock(pushed.transactionId, pushed.blockNum, signed, actions);
+        return { ...(await this.pushSigned(signed, actions)), signed, actions };
     }
 
     private async pushSigned(signed: never, actions: Action[]): Promise<Included> {
@@ -444,9 +448,7 @@ export class ChainClient {
         let failure: unknown;
         for (const actions of transactions) {
             try {
-                const signed = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300, broadcast: false })) as never;
-                const pushed = await this.pushSigned(signed, actions);
-                pending.push({ ...pushed, signed, actions });
+                pending.push(await this.signAndPush(actions));
                 progress?.(pending.length, 0, transactions.length);
             } catch (e) {
                 failure = e;
@@ -605,7 +607,9 @@ export function singleKey(auth: Authority | undefined): string | undefined {
     if (!auth || auth.threshold !== 1 || auth.keys.length !== 1 || auth.accounts.length > 0 || auth.waits.length > 0) {
         return undefined;
     }
-    return legacyKey(auth.keys[0].key);
+    // The node writes keys in legacy form: no need to decode thousands of them (a Distribution reads every account).
+    const k = auth.keys[0].key;
+    return k.startsWith("EOS") ? k : legacyKey(k);
 }
 
 /** EOS... form of a public key, for comparing what the chain shows with what config says. */

@@ -6,12 +6,12 @@
 // keeps the stake it was created with (recorded in state): growing the count adds accounts without
 // restaking the others.
 import { derivedKeyPair, publicKeyOf } from "../../keys/keys";
-import { distributedAccounts } from "../../planning/distribution";
-import { formatAsset, readAnyAsset } from "../../rules/assets";
+import { writtenDistributionAccounts } from "../../planning/distribution";
+import { readAnyAsset } from "../../rules/assets";
 import { Context, Diff, differingKeys, ResourceModule } from "../framework";
 import { createActions, fundedConvergeActions } from "./account";
 import { AccountInputs, AccountOutputs } from "./account.schema";
-import { AccountView, Action, Authority, legacyKey } from "./client";
+import { AccountView, Action, legacyKey, singleKey } from "./client";
 import { active, assetLike, assetUnits, sorted } from "./common";
 import { DistributionInputs, DistributionOutputs, GeneratedAccountState } from "./distribution.schema";
 
@@ -67,21 +67,10 @@ function keyOf(ctx: Context, seedKey: string, account: string): { publicKey: str
     return pair;
 }
 
-function units(text: string): bigint {
-    const a = readAnyAsset(text);
-    if (!a) {
-        throw new Error(`${text} is not an asset`);
-    }
-    return a.units;
-}
-
 /** The accounts the inputs generate, with their derived public keys (pure but for the key derivation). */
 export function wantedAccounts(i: DistributionInputs, publicKeyFor: (account: string) => string): WantedAccount[] {
-    const symbol = readAnyAsset(i.total)!.symbol;
-    const f = (u: bigint) => formatAsset(u, symbol);
-    const spec = { count: i.count, total: units(i.total), minimum: units(i.minimum), alpha: i.alpha, seed: i.seed, namePrefix: i.namePrefix, votesPerAccount: i.votesPerAccount };
-    const rule = { ram: units(i.ram), minStake: units(i.minStake), maxLiquid: units(i.maxLiquid) };
-    return distributedAccounts(spec, i.producers, rule).map((a) => ({
+    const f = (u: bigint) => assetLike(u, i.total);
+    return writtenDistributionAccounts(i)!.map((a) => ({
         name: a.name, key: publicKeyFor(a.name), ram: f(a.ram), cpu: f(a.cpu), net: f(a.net), liquid: a.liquid > 0n ? f(a.liquid) : "", votes: sorted(a.votes),
     }));
 }
@@ -90,18 +79,9 @@ function wanted(ctx: Context, i: DistributionInputs): WantedAccount[] {
     return wantedAccounts(i, (name) => keyOf(ctx, i.seedKey, name).publicKey);
 }
 
-function keyOfAuthority(auth: Authority | undefined): string | undefined {
-    if (!auth || auth.threshold !== 1 || auth.keys.length !== 1 || auth.accounts.length > 0 || auth.waits.length > 0) {
-        return undefined;
-    }
-    // The node writes keys in legacy form: no need to decode thousands of them.
-    const k = auth.keys[0].key;
-    return k.startsWith("EOS") ? k : legacyKey(k);
-}
-
 /** An account in this resource's terms, as the chain shows it. */
 export function stateOf(a: AccountView, like: string): GeneratedAccountState {
-    const perm = (p: string) => keyOfAuthority(a.permissions.find((x) => x.perm_name === p)?.required_auth);
+    const perm = (p: string) => singleKey(a.permissions.find((x) => x.perm_name === p)?.required_auth);
     const [owner, act] = [perm("owner"), perm("active")];
     const self = a.self_delegated_bandwidth;
     const voter = a.voter_info;
@@ -279,10 +259,10 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
             }
         }
         if (failures.length === 0) {
-            if (units(news.minimum) * BigInt(news.count) > units(news.total)) {
+            if (assetUnits(news.minimum) * BigInt(news.count) > assetUnits(news.total)) {
                 failures.push({ property: "total", reason: `${news.total} cannot give ${news.count} accounts the minimum ${news.minimum} each` });
             }
-            if (units(news.minimum) < units(news.ram)) {
+            if (assetUnits(news.minimum) < assetUnits(news.ram)) {
                 failures.push({ property: "minimum", reason: `${news.minimum} does not cover the RAM purchase of ${news.ram}` });
             }
         }
