@@ -52,7 +52,9 @@ if [ "$action" = up ]; then
 fi
 policy=()
 if [ -f "$ROOT/policies/PulumiPolicy.yaml" ] && [ "$action" != destroy ] && [ "$action" != refresh ]; then
-  policy=(--policy-pack "$ROOT/policies")
+  # The pack as JavaScript (see the script): the SDK's runner would type-check TypeScript each run.
+  pack=$(node "$ROOT/scripts/lib/policy-pack.js" "$ROOT")
+  policy=(--policy-pack "$pack")
   # Per-stack policy settings (e.g. an allowed HTTP bind address) live beside the pack.
   if [ -f "$ROOT/policies/config.$stack.json" ]; then
     policy+=(--policy-pack-config "$ROOT/policies/config.$stack.json")

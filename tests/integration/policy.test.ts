@@ -1,14 +1,16 @@
 // The policy pack and the config checks through the real CLI: `pulumi preview --policy-pack policies`
 // fails on a stack that breaks a rule, with the rule's message, and passes once the stack is fixed;
-// an `up` with a bad config fails with the config path and leaves nothing behind.
+// an `up` with a bad config fails with the config path and leaves nothing behind. The pack is the one
+// `npm run up/preview` use: built as JavaScript by scripts/lib/policy-pack.js.
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, ROOT, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
-const POLICY_PACK = path.join(ROOT, "policies");
+const POLICY_PACK = execFileSync("node", [path.join(ROOT, "scripts", "lib", "policy-pack.js"), ROOT], { encoding: "utf8" }).trim();
 
 async function config(runsNode: boolean[], httpBindAddress: string) {
     return {
