@@ -260,6 +260,28 @@ export class ChainClient {
         }
     }
 
+    /**
+     * Which accounts between `lower` and `upper` (names, inclusive) the chain has, from the system
+     * contract's `userres` scopes: its newaccount handler gives every account created after it one.
+     * One call per few thousand names instead of a get_account each.
+     */
+    async accountsBetween(lower: string, upper: string): Promise<Set<string>> {
+        const out = new Set<string>();
+        let from = lower;
+        for (;;) {
+            const r = await this.post<{ rows: { scope: string }[]; more: string }>("/v1/chain/get_table_by_scope", {
+                code: "eosio", table: "userres", lower_bound: from, upper_bound: upper, limit: 5000,
+            });
+            for (const row of r.rows) {
+                out.add(row.scope);
+            }
+            if (!r.more) {
+                return out;
+            }
+            from = r.more;
+        }
+    }
+
     /** Every row of a table (paged). */
     async rows<T>(code: string, scope: string, table: string, opts: { lower?: string; upper?: string } = {}): Promise<T[]> {
         const out: T[] = [];

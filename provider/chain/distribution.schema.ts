@@ -32,7 +32,18 @@ export const GeneratedAccountState = z.object({
 });
 export type GeneratedAccountState = z.infer<typeof GeneratedAccountState>;
 
+/**
+ * One generated account in state, as one line (a reference-sized stack holds thousands):
+ * `<key>;<cpu> <net>;<vote>[;<given cpu> <given net>]`. The key is `=` when it is the one derived
+ * for the account from `seedKey` (owner and active), else as in GeneratedAccountState.key; amounts
+ * are in the symbol of `total`; the vote is the voted producers' indices in `producers` (`@name` for
+ * one not listed), `proxy <name>`, or empty; the stake it was created with follows only when it
+ * differs from its stake now.
+ */
+export const EncodedAccount = z.string();
+
 export const DistributionOutputs = DistributionInputs.extend({
-    accounts: z.record(GeneratedAccountState).describe("Each generated account the chain has, by name, as the chain shows it."),
+    accounts: z.record(z.union([EncodedAccount, GeneratedAccountState]))
+        .describe("Each generated account the chain has, by name, as the chain shows it (one line each, see EncodedAccount; state written before that format holds objects)."),
 });
 export type DistributionOutputs = z.infer<typeof DistributionOutputs>;

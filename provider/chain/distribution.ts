@@ -94,6 +94,66 @@ export function stateOf(a: AccountView, like: string): GeneratedAccountState {
     };
 }
 
+/** What an account's line in state is read against (see EncodedAccount). */
+export interface AccountCodec {
+    /** The inputs' producers, sorted: votes are written as indices into them. */
+    producers: string[];
+    /** An asset in the distribution's symbol. */
+    like: string;
+    /** The key derived for an account from the seed. */
+    derivedKey: (account: string) => string;
+}
+
+const amountOf = (asset: string) => asset.split(" ")[0];
+
+/** One account's state as its line in state. */
+export function encodeAccount(name: string, a: GeneratedAccountState, c: AccountCodec): string {
+    const index = new Map(c.producers.map((p, k) => [p, k]));
+    const vote = a.proxy ? `proxy ${a.proxy}` : a.votes.map((p) => (index.has(p) ? String(index.get(p)) : `@${p}`)).join(" ");
+    const fields = [a.key === c.derivedKey(name) ? "=" : a.key, `${amountOf(a.cpu)} ${amountOf(a.net)}`, vote];
+    if (a.given && (assetUnits(a.given.cpu) !== assetUnits(a.cpu) || assetUnits(a.given.net) !== assetUnits(a.net))) {
+        fields.push(`${amountOf(a.given.cpu)} ${amountOf(a.given.net)}`);
+    }
+    return fields.join(";");
+}
+
+/** An account's line in state read back; an object (state from before the line format) as it is. */
+export function decodeAccount(name: string, line: string | GeneratedAccountState, c: AccountCodec): GeneratedAccountState {
+    if (typeof line !== "string") {
+        return line;
+    }
+    const [key, stake, vote, given] = line.split(";");
+    const symbol = c.like.split(" ")[1];
+    const pair = (text: string) => {
+        const [cpu, net] = text.split(" ");
+        return { cpu: `${cpu} ${symbol}`, net: `${net} ${symbol}` };
+    };
+    if (stake === undefined || vote === undefined) {
+        throw new Error(`generated account ${name}: unreadable state line ${JSON.stringify(line)}`);
+    }
+    const proxy = vote.startsWith("proxy ") ? vote.slice("proxy ".length) : undefined;
+    const votes = proxy || vote === "" ? [] : sorted(vote.split(" ").map((t) => (t.startsWith("@") ? t.slice(1) : c.producers[Number(t)])));
+    if (votes.some((v) => v === undefined)) {
+        throw new Error(`generated account ${name}: a vote in ${JSON.stringify(line)} indexes past the ${c.producers.length} producers`);
+    }
+    const now = pair(stake);
+    return { key: key === "=" ? c.derivedKey(name) : key, ...now, votes, ...(proxy ? { proxy } : {}), given: given ? pair(given) : now };
+}
+
+function codecOf(ctx: Context, o: Pick<DistributionInputs, "producers" | "total" | "seedKey">): AccountCodec {
+    return { producers: o.producers, like: o.total, derivedKey: (account) => keyOf(ctx, o.seedKey, account).publicKey };
+}
+
+function decodeAll(ctx: Context, o: DistributionOutputs): Record<string, GeneratedAccountState> {
+    const c = codecOf(ctx, o);
+    return Object.fromEntries(Object.entries(o.accounts ?? {}).map(([n, line]) => [n, decodeAccount(n, line, c)]));
+}
+
+function encodeAll(ctx: Context, i: DistributionInputs, states: Record<string, GeneratedAccountState>): Record<string, string> {
+    const c = codecOf(ctx, i);
+    return Object.fromEntries(Object.entries(states).map(([n, a]) => [n, encodeAccount(n, a, c)]));
+}
+
 /** The stake an account is to have: what it was created with, else (new, adopted) what is generated now. */
 function stakeOf(want: WantedAccount, have: GeneratedAccountState | undefined): { cpu: string; net: string } {
     return have?.given ?? { cpu: want.cpu, net: want.net };
@@ -159,20 +219,26 @@ export function describeChanges(c: SetChanges, max = 100): string {
     return parts.join("; ");
 }
 
-/** get_account of every name, a few at a time; accounts the chain does not have are left out. */
+/** get_account of every name the chain has (listed in one call first), a few at a time. */
 async function observeAll(ctx: Context, names: string[]): Promise<Map<string, AccountView>> {
     const out = new Map<string, AccountView>();
+    if (names.length === 0) {
+        return out;
+    }
+    const bounds = sorted(names);
+    const existing = await ctx.chain().accountsBetween(bounds[0], bounds[bounds.length - 1]);
+    const present = names.filter((n) => existing.has(n));
     let next = 0;
     const worker = async () => {
-        while (next < names.length) {
-            const name = names[next++];
+        while (next < present.length) {
+            const name = present[next++];
             const a = await ctx.chain().getAccount(name);
             if (a) {
                 out.set(name, a);
             }
         }
     };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, present.length) }, worker));
     return out;
 }
 
@@ -194,9 +260,13 @@ function voteAction(voter: string, producers: string[]): Action {
     return { account: "eosio", name: "voteproducer", authorization: active(voter), data: { voter, proxy: "", producers } };
 }
 
-/** Creates what is missing, repairs what drifted, then casts (or withdraws) the votes that differ. */
+/**
+ * Creates what is missing, repairs what drifted, then casts (or withdraws) the votes that differ.
+ * Returns the wanted accounts as they are now: every transaction is in a block by then, so they
+ * are what was read before with what was pushed applied (no second read of thousands of accounts).
+ */
 async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[], views: Map<string, AccountView>, drop: string[],
-    before: Record<string, GeneratedAccountState>): Promise<void> {
+    before: Record<string, GeneratedAccountState>): Promise<Record<string, GeneratedAccountState>> {
     const chain = ctx.chain();
     chain.holdDerivedKeys([...want.map((w) => w.name), ...drop].map((account) => ({ account, ...keyOf(ctx, i.seedKey, account) })));
     const have = statesOf(views, [...want.map((w) => w.name), ...drop], i.total, before, want);
@@ -238,6 +308,22 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
         ctx.progress(`distribution: ${voters.length} votes`);
         await chain.transactMany(chunks(voters, VOTES_PER_TRANSACTION), step(`${voters.length} votes`));
     }
+    return afterApply(want, have, changes);
+}
+
+/** The wanted accounts once `changes` are made on the chain that showed `have`. */
+export function afterApply(want: WantedAccount[], have: Record<string, GeneratedAccountState>, changes: SetChanges): Record<string, GeneratedAccountState> {
+    const added = new Set(changes.add);
+    return Object.fromEntries(want.map((w) => {
+        const h = have[w.name];
+        if (added.has(w.name) || !h) {
+            return [w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes, given: { cpu: w.cpu, net: w.net } }];
+        }
+        const d = changes.repair.get(w.name) ?? [];
+        const stake = d.includes("stake") ? stakeOf(w, h) : { cpu: h.cpu, net: h.net };
+        const vote = d.includes("vote") ? { votes: w.votes } : { votes: h.votes, ...(h.proxy ? { proxy: h.proxy } : {}) };
+        return [w.name, { key: d.includes("key") ? w.key : h.key, ...stake, ...vote, given: stakeOf(w, h) }];
+    }));
 }
 
 export const distribution: ResourceModule<DistributionInputs, DistributionOutputs> = {
@@ -269,7 +355,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         return { inputs: { ...news, producers: sorted(news.producers) }, failures };
     },
     async diff(ctx, _id, olds, news): Promise<Diff> {
-        const changes = setChanges(wanted(ctx, news), olds.accounts);
+        const changes = setChanges(wanted(ctx, news), decodeAll(ctx, olds));
         const specChanged = differingKeys(olds, news, INPUT_FIELDS);
         const detailed: Record<string, "add" | "update" | "delete"> = {
             ...Object.fromEntries(changes.add.map((n) => [`accounts.${n}`, "add" as const])),
@@ -291,33 +377,32 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
     },
     async create(ctx, inputs) {
         const want = wanted(ctx, inputs);
-        const names = want.map((w) => w.name);
-        const views = await observeAll(ctx, names);
+        const views = await observeAll(ctx, want.map((w) => w.name));
         if (views.size > 0) {
-            ctx.progress(`distribution: ${views.size} of its ${names.length} accounts are already on the chain: adopting them`);
+            ctx.progress(`distribution: ${views.size} of its ${want.length} accounts are already on the chain: adopting them`);
         }
-        await apply(ctx, inputs, want, views, [], {});
-        return { id: inputs.namePrefix, outs: { ...inputs, accounts: statesOf(await observeAll(ctx, names), names, inputs.total, {}, want) } };
+        const now = await apply(ctx, inputs, want, views, [], {});
+        return { id: inputs.namePrefix, outs: { ...inputs, accounts: encodeAll(ctx, inputs, now) } };
     },
     async read(ctx, id, props) {
         if (!props?.namePrefix || props.count === undefined || !props.total) {
             throw new Error("a Distribution cannot be imported by id: declare it (eos-network:distribution) and `up` adopts the accounts the chain already has");
         }
         const i = DistributionInputs.parse(props);
+        const before = decodeAll(ctx, { ...i, accounts: props.accounts ?? {} });
         // Its accounts: those generated now, and those it had (until an update drops them).
         const want = wantedAccounts(i, () => "");
-        const names = [...new Set([...want.map((w) => w.name), ...Object.keys(props.accounts ?? {})])];
+        const names = [...new Set([...want.map((w) => w.name), ...Object.keys(before)])];
         const views = await observeAll(ctx, names);
-        return { id, props: { ...i, accounts: statesOf(views, names, i.total, props.accounts ?? {}, want) } };
+        return { id, props: { ...i, accounts: encodeAll(ctx, i, statesOf(views, names, i.total, before, want)) } };
     },
     async update(ctx, _id, olds, news) {
         const want = wanted(ctx, news);
-        const names = want.map((w) => w.name);
-        const wantNames = new Set(names);
-        const drop = Object.keys(olds.accounts).filter((n) => !wantNames.has(n));
+        const wantNames = new Set(want.map((w) => w.name));
+        const before = decodeAll(ctx, olds);
+        const drop = Object.keys(before).filter((n) => !wantNames.has(n));
         // Acted on as the chain is now, not as the last refresh saw it.
-        const views = await observeAll(ctx, [...names, ...drop]);
-        await apply(ctx, news, want, views, drop, olds.accounts);
-        return { ...news, accounts: statesOf(await observeAll(ctx, names), names, news.total, olds.accounts, want) };
+        const views = await observeAll(ctx, [...wantNames, ...drop]);
+        return { ...news, accounts: encodeAll(ctx, news, await apply(ctx, news, want, views, drop, before)) };
     },
 };

@@ -133,6 +133,37 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
         assert.deepEqual(d.accountDifferences(want("x", ["producerbbbb", "produceraaaa"].sort()), have("x", { votes: ["producerbbbb", "produceraaaa"] })), []);
     });
 
+    it("writes each account as one line and reads it back: derived key as =, votes as producer indices, creation stake only when it differs", () => {
+        const producers = ["produceraaaa", "producerbbbb", "producercccc"];
+        const k = derivedKeyPair(SEED, "stakeaaaaaaa").publicKey;
+        const codec = { producers, like: "0.0000 SYS", derivedKey: (n: string) => derivedKeyPair(SEED, n).publicKey };
+        const plain = { key: k, cpu: "1.5000 SYS", net: "0.5000 SYS", votes: ["produceraaaa", "producercccc"], given: { cpu: "1.5000 SYS", net: "0.5000 SYS" } };
+        assert.equal(d.encodeAccount("stakeaaaaaaa", plain, codec), "=;1.5000 0.5000;0 2");
+        assert.deepEqual(d.decodeAccount("stakeaaaaaaa", "=;1.5000 0.5000;0 2", codec), plain);
+        const drifted = { key: "EOS-other", cpu: "1.0000 SYS", net: "0.5000 SYS", votes: [], proxy: "proxyaaaaaaa", given: { cpu: "1.5000 SYS", net: "0.5000 SYS" } };
+        assert.equal(d.encodeAccount("stakeaaaaaaa", drifted, codec), "EOS-other;1.0000 0.5000;proxy proxyaaaaaaa;1.5000 0.5000");
+        assert.deepEqual(d.decodeAccount("stakeaaaaaaa", d.encodeAccount("stakeaaaaaaa", drifted, codec), codec), drifted);
+        const elsewhere = { ...plain, votes: ["produceraaaa", "producerzzzz"] };
+        assert.equal(d.encodeAccount("stakeaaaaaaa", elsewhere, codec), "=;1.5000 0.5000;0 @producerzzzz");
+        assert.deepEqual(d.decodeAccount("stakeaaaaaaa", "=;1.5000 0.5000;0 @producerzzzz", codec), elsewhere);
+        assert.deepEqual(d.decodeAccount("stakeaaaaaaa", "=;1.5000 0.5000;", codec).votes, []);
+        assert.throws(() => d.decodeAccount("stakeaaaaaaa", "=;1.5000 0.5000;7", codec), /indexes past the 3 producers/);
+        assert.throws(() => d.decodeAccount("stakeaaaaaaa", "=", codec), /unreadable state line/);
+    });
+
+    it("after an apply, accounts are as wanted where changed and as read where not", () => {
+        const wanted = [want("stakeaaaaaaa"), want("stakeaaaaaab", ["producerbbbb"]), want("stakeaaaaaac")];
+        const read = {
+            stakeaaaaaab: { ...have("stakeaaaaaab"), given: { cpu: "1.0000 SYS", net: "1.0000 SYS" } },
+            stakeaaaaaac: { ...have("stakeaaaaaac", { cpu: "0.5000 SYS" }), given: { cpu: "1.0000 SYS", net: "1.0000 SYS" } },
+        };
+        const after = d.afterApply(wanted, read, d.setChanges(wanted, read));
+        assert.deepEqual(after.stakeaaaaaaa, { key: "EOS-stakeaaaaaaa", cpu: "1.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa"], given: { cpu: "1.0000 SYS", net: "1.0000 SYS" } });
+        assert.deepEqual(after.stakeaaaaaab.votes, ["producerbbbb"]);
+        assert.deepEqual([after.stakeaaaaaac.cpu, after.stakeaaaaaac.votes], ["1.0000 SYS", ["produceraaaa"]]);
+        assert.deepEqual(d.setChanges(wanted, after), { add: [], repair: new Map(), drop: [] });
+    });
+
     it("reads an account as the chain shows it: one key or both, self stake, vote or proxy", () => {
         const auth = (key: string) => ({ threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] });
         const view = (owner: string, act: string, voter?: { producers: string[]; proxy: string; is_proxy: number }) => ({
