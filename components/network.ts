@@ -240,9 +240,7 @@ export class Network extends pulumi.ComponentResource {
                 minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
                 producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
             }, {
-                // After the explicit votes: its own votes can then be ordered so that the one that
-                // activates voting is the last of all (rules/schedule activatingVoters).
-                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values(), ...votes]),
+                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values()]),
                 // Thousands of accounts: the CLI would print every one; the provider names those that change.
                 hideDiffs: ["accounts"],
             }));

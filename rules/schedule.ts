@@ -3,31 +3,6 @@
 /** eosio.system's min_activated_stake: raw units (150,000,000.0000 at precision 4, more tokens at a lower one). */
 export const MIN_ACTIVATED_STAKE = 1_500_000_000_000n;
 
-/**
- * Which first-time voters to hold back for a last transaction so that voting activates only with it.
- * eosio.system elects at the first block after the activated stake reaches MIN_ACTIVATED_STAKE, with
- * the votes cast by then: a threshold crossed halfway through the votes elects from part of them, and
- * the planned schedule follows a minute later, after a second wait for LIB. Returns the names to vote
- * last (the largest stakes, as few as hold the others below the threshold), or none when voting is
- * active already or these votes do not activate it.
- */
-export function activatingVoters(voters: { name: string; stake: bigint }[], activatedBefore: bigint, active: boolean): string[] {
-    const total = voters.reduce((sum, v) => sum + v.stake, activatedBefore);
-    if (active || total < MIN_ACTIVATED_STAKE) {
-        return [];
-    }
-    const last: string[] = [];
-    let rest = total;
-    for (const v of [...voters].sort((a, b) => (a.stake === b.stake ? a.name.localeCompare(b.name) : a.stake > b.stake ? -1 : 1))) {
-        if (rest < MIN_ACTIVATED_STAKE) {
-            break;
-        }
-        last.push(v.name);
-        rest -= v.stake;
-    }
-    return last;
-}
-
 /** Producers a schedule holds at most. */
 export const MAX_SCHEDULED_PRODUCERS = 21;
 

@@ -8,7 +8,6 @@
 import { derivedKeyPair, publicKeyOf } from "../../keys/keys";
 import { writtenDistributionAccounts } from "../../planning/distribution";
 import { readAnyAsset } from "../../rules/assets";
-import { activatingVoters } from "../../rules/schedule";
 import { Context, Diff, differingKeys, ResourceModule } from "../framework";
 import { createActions, fundedConvergeActions } from "./account";
 import { AccountInputs, AccountOutputs } from "./account.schema";
@@ -32,8 +31,6 @@ export interface WantedAccount {
 const CREATE_PER_TRANSACTION = 20;
 const REPAIR_PER_TRANSACTION = 10;
 const VOTES_PER_TRANSACTION = 50;
-/** The votes that activate voting share one transaction (a chain's few largest stakes, in practice). */
-const LAST_VOTES_PER_TRANSACTION = 200;
 /** get_account calls in flight when reading the set. */
 const READ_CONCURRENCY = 16;
 
@@ -303,19 +300,13 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
     }
     // Votes once every account is in a block: a vote needs its voter's stake.
     const added = new Set(changes.add);
-    const casting = want.filter((w) => added.has(w.name) ? w.votes.length > 0 : changes.repair.get(w.name)?.includes("vote"));
-    const withdrawing = drop.filter((n) => have[n] && (have[n].votes.length > 0 || have[n].proxy)).map((n) => voteAction(n, []));
-    if (casting.length + withdrawing.length > 0) {
-        // Voters whose first vote would activate voting go last, in one transaction of their own.
-        const global = (await chain.rows<{ total_activated_stake: number | string; thresh_activated_stake_time: string }>("eosio", "eosio", "global"))[0];
-        const firstTime = casting.filter((w) => !have[w.name] || (have[w.name].votes.length === 0 && !have[w.name].proxy));
-        const last = new Set(activatingVoters(firstTime.map((w) => ({ name: w.name, stake: assetUnits(w.cpu) + assetUnits(w.net) })),
-            BigInt(global?.total_activated_stake ?? 0), !/^1970-01-01T00:00:00/.test(global?.thresh_activated_stake_time ?? "1970-01-01T00:00:00")));
-        const votes = casting.filter((w) => !last.has(w.name)).map((w) => voteAction(w.name, w.votes));
-        const lastVotes = casting.filter((w) => last.has(w.name)).map((w) => voteAction(w.name, w.votes));
-        const transactions = [...chunks([...withdrawing, ...votes], VOTES_PER_TRANSACTION), ...chunks(lastVotes, LAST_VOTES_PER_TRANSACTION)];
-        ctx.progress(`distribution: ${casting.length + withdrawing.length} votes${last.size > 0 ? ` (the ${last.size} that activate voting last, so that the first election counts every vote)` : ""}`);
-        await chain.transactMany(transactions, step(`${casting.length + withdrawing.length} votes`));
+    const voters = [
+        ...want.filter((w) => added.has(w.name) ? w.votes.length > 0 : changes.repair.get(w.name)?.includes("vote")).map((w) => voteAction(w.name, w.votes)),
+        ...drop.filter((n) => have[n] && (have[n].votes.length > 0 || have[n].proxy)).map((n) => voteAction(n, [])),
+    ];
+    if (voters.length > 0) {
+        ctx.progress(`distribution: ${voters.length} votes`);
+        await chain.transactMany(chunks(voters, VOTES_PER_TRANSACTION), step(`${voters.length} votes`));
     }
     return afterApply(want, have, changes);
 }

@@ -1,7 +1,7 @@
 // Election prediction: stake-weighted votes, proxies, activation threshold, top 21.
 import { strict as assert } from "assert";
 import { predictElection, Voter } from "../../planning/election";
-import { activatingVoters, MIN_ACTIVATED_STAKE, quorum, scheduleShrinkReason, scheduleShrinks } from "../../rules/schedule";
+import { MIN_ACTIVATED_STAKE, quorum, scheduleShrinkReason, scheduleShrinks } from "../../rules/schedule";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `producer${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
 
@@ -66,24 +66,5 @@ describe("schedule changes the chain can carry out (rules/schedule)", () => {
     });
     it("needs 2/3+1 of a schedule for irreversibility: 3 of 4, 15 of 21, 1 of 1", () => {
         assert.deepEqual([1, 2, 3, 4, 21].map(quorum), [1, 2, 3, 3, 15]);
-    });
-});
-
-describe("the votes that activate voting go last (rules/schedule activatingVoters)", () => {
-    const t = MIN_ACTIVATED_STAKE;
-    const v = (name: string, stake: bigint) => ({ name, stake });
-
-    it("holds back the largest stakes, as few as keep every other vote below the threshold", () => {
-        const voters = [v("a", t / 4n), v("b", t / 2n), v("c", t / 3n), v("d", t / 5n)];
-        const last = activatingVoters(voters, 0n, false);
-        assert.deepEqual(last, ["b"]);
-        const rest = voters.filter((x) => !last.includes(x.name)).reduce((s, x) => s + x.stake, 0n);
-        assert.ok(rest < t && rest + t / 2n >= t, "the others stay below; with the last ones voting activates");
-        assert.deepEqual(activatingVoters(voters, t / 2n, false), ["b", "c"], "stake activated before counts");
-    });
-
-    it("holds nothing back when voting is active already or these votes do not activate it", () => {
-        assert.deepEqual(activatingVoters([v("a", t)], 0n, true), []);
-        assert.deepEqual(activatingVoters([v("a", t / 4n), v("b", t / 4n)], 0n, false), []);
     });
 });
