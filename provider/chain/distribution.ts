@@ -102,14 +102,20 @@ export interface AccountCodec {
     like: string;
     /** The key derived for an account from the seed. */
     derivedKey: (account: string) => string;
+    /** Each producer's index in `producers`. */
+    index: Map<string, number>;
+}
+
+/** A codec for a distribution's lines; the producers' index is built once, not per account. */
+export function accountCodec(producers: string[], like: string, derivedKey: (account: string) => string): AccountCodec {
+    return { producers, like, derivedKey, index: new Map(producers.map((p, k) => [p, k])) };
 }
 
 const amountOf = (asset: string) => asset.split(" ")[0];
 
 /** One account's state as its line in state. */
 export function encodeAccount(name: string, a: GeneratedAccountState, c: AccountCodec): string {
-    const index = new Map(c.producers.map((p, k) => [p, k]));
-    const vote = a.proxy ? `proxy ${a.proxy}` : a.votes.map((p) => (index.has(p) ? String(index.get(p)) : `@${p}`)).join(" ");
+    const vote = a.proxy ? `proxy ${a.proxy}` : a.votes.map((p) => (c.index.has(p) ? String(c.index.get(p)) : `@${p}`)).join(" ");
     const fields = [a.key === c.derivedKey(name) ? "=" : a.key, `${amountOf(a.cpu)} ${amountOf(a.net)}`, vote];
     if (a.given && (assetUnits(a.given.cpu) !== assetUnits(a.cpu) || assetUnits(a.given.net) !== assetUnits(a.net))) {
         fields.push(`${amountOf(a.given.cpu)} ${amountOf(a.given.net)}`);
@@ -141,7 +147,7 @@ export function decodeAccount(name: string, line: string | GeneratedAccountState
 }
 
 function codecOf(ctx: Context, o: Pick<DistributionInputs, "producers" | "total" | "seedKey">): AccountCodec {
-    return { producers: o.producers, like: o.total, derivedKey: (account) => keyOf(ctx, o.seedKey, account).publicKey };
+    return accountCodec(o.producers, o.total, (account) => keyOf(ctx, o.seedKey, account).publicKey);
 }
 
 function decodeAll(ctx: Context, o: DistributionOutputs): Record<string, GeneratedAccountState> {

@@ -136,7 +136,7 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
     it("writes each account as one line and reads it back: derived key as =, votes as producer indices, creation stake only when it differs", () => {
         const producers = ["produceraaaa", "producerbbbb", "producercccc"];
         const k = derivedKeyPair(SEED, "stakeaaaaaaa").publicKey;
-        const codec = { producers, like: "0.0000 SYS", derivedKey: (n: string) => derivedKeyPair(SEED, n).publicKey };
+        const codec = d.accountCodec(producers, "0.0000 SYS", (n: string) => derivedKeyPair(SEED, n).publicKey);
         const plain = { key: k, cpu: "1.5000 SYS", net: "0.5000 SYS", votes: ["produceraaaa", "producercccc"], given: { cpu: "1.5000 SYS", net: "0.5000 SYS" } };
         assert.equal(d.encodeAccount("stakeaaaaaaa", plain, codec), "=;1.5000 0.5000;0 2");
         assert.deepEqual(d.decodeAccount("stakeaaaaaaa", "=;1.5000 0.5000;0 2", codec), plain);
