@@ -3,7 +3,8 @@
 // batching of concurrent actions the chain accepts in one transaction.
 import * as crypto from "crypto";
 import { Api, JsonRpc } from "eosjs";
-import { digestFromSerializedData, JsSignatureProvider, PrivateKey } from "eosjs/dist/eosjs-jssig";
+import { PrivateKey } from "eosjs/dist/eosjs-jssig";
+import { signDigest } from "../../keys/keys";
 import { convertLegacyPublicKey } from "eosjs/dist/eosjs-numeric";
 import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
@@ -116,6 +117,8 @@ export class ChainClient {
     /** Keys derived for generated accounts (PUB_K1 form -> private), and each such account's key. */
     private readonly derivedKeys = new Map<string, string>();
     private readonly actorKeys = new Map<string, string>();
+    /** The configured keys (PUB_K1 form -> private). */
+    private readonly ownKeys = new Map<string, string>();
 
     constructor(
         readonly endpoint: string,
@@ -127,15 +130,21 @@ export class ChainClient {
         // eosjs calls go through the same failover as the provider's own calls.
         const failoverFetch = (url: string, init: RequestInit) => this.fetch(url.slice(endpoint.length), init);
         this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
-        const own = new JsSignatureProvider(privateKeys);
+        for (const k of privateKeys) {
+            this.ownKeys.set(PrivateKey.fromString(k).getPublicKey().toString(), k);
+        }
         this.api = new Api({
             rpc: this.rpc,
             // The configured keys, plus the derived keys of the accounts a transaction names.
-            signatureProvider: { getAvailableKeys: () => own.getAvailableKeys(), sign: (args) => this.sign(own, args) },
+            signatureProvider: { getAvailableKeys: async () => [...this.ownKeys.keys()], sign: async (args) => this.sign(args) },
             authorityProvider: {
-                getRequiredKeys: ({ transaction, availableKeys }) => {
+                getRequiredKeys: async ({ transaction, availableKeys }) => {
                     const actors = new Set((transaction as { actions: Action[] }).actions.flatMap((a) => a.authorization.map((x) => x.actor)));
                     const derived = [...actors].flatMap((a) => (this.actorKeys.has(a) ? [this.actorKeys.get(a)!] : []));
+                    // Generated accounts only (a distribution's votes): each signs with its derived key, no round trip.
+                    if (derived.length === actors.size) {
+                        return [...new Set(derived)];
+                    }
                     return this.rpc.getRequiredKeys({ transaction, availableKeys: [...availableKeys, ...derived] });
                 },
             },
@@ -156,22 +165,19 @@ export class ChainClient {
         }
     }
 
-    private async sign(own: JsSignatureProvider, args: Parameters<JsSignatureProvider["sign"]>[0]) {
-        const held = new Set(await own.getAvailableKeys());
-        const mine = args.requiredKeys.filter((k) => held.has(k));
-        const signed = await own.sign({ ...args, requiredKeys: mine });
-        const derived = args.requiredKeys.filter((k) => !held.has(k));
-        if (derived.length > 0) {
-            const digest = digestFromSerializedData(args.chainId, args.serializedTransaction, args.serializedContextFreeData);
-            for (const k of derived) {
-                const privateKey = this.derivedKeys.get(k);
-                if (!privateKey) {
-                    throw new Error(`the node asks for a signature of ${k}, whose private key this provider does not hold`);
-                }
-                signed.signatures.push(PrivateKey.fromString(privateKey).sign(digest, false).toString());
+    /** Signs with libsecp256k1 (keys/keys.ts signDigest): a vote of 50 generated accounts is 50 signatures. */
+    private sign(args: { chainId: string; requiredKeys: string[]; serializedTransaction: Uint8Array; serializedContextFreeData?: Uint8Array }) {
+        // What Antelope signs: sha256 of the chain id, the packed transaction and its context-free data's sha256 (or 32 zero bytes).
+        const digest = crypto.createHash("sha256").update(Buffer.from(args.chainId, "hex")).update(args.serializedTransaction)
+            .update(args.serializedContextFreeData ? crypto.createHash("sha256").update(args.serializedContextFreeData).digest() : Buffer.alloc(32)).digest();
+        const signatures = args.requiredKeys.map((k) => {
+            const privateKey = this.ownKeys.get(k) ?? this.derivedKeys.get(k);
+            if (!privateKey) {
+                throw new Error(`the node asks for a signature of ${k}, whose private key this provider does not hold`);
             }
-        }
-        return signed;
+            return signDigest(privateKey, digest);
+        });
+        return { signatures, serializedTransaction: args.serializedTransaction, serializedContextFreeData: args.serializedContextFreeData };
     }
 
     /** The node that answered last (the endpoint unless its node is down). */

@@ -75,8 +75,15 @@ export function wantedAccounts(i: DistributionInputs, publicKeyFor: (account: st
     }));
 }
 
+/** The last inputs' accounts: a run's check, diff and create or update each ask for the same set. */
+let lastWanted: { spec: string; want: WantedAccount[] } | undefined;
+
 function wanted(ctx: Context, i: DistributionInputs): WantedAccount[] {
-    return wantedAccounts(i, (name) => keyOf(ctx, i.seedKey, name).publicKey);
+    const spec = JSON.stringify(INPUT_FIELDS.map((f) => i[f]));
+    if (lastWanted?.spec !== spec) {
+        lastWanted = { spec, want: wantedAccounts(i, (name) => keyOf(ctx, i.seedKey, name).publicKey) };
+    }
+    return lastWanted.want;
 }
 
 /** An account in this resource's terms, as the chain shows it. */

@@ -75,6 +75,30 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
         assert.deepEqual(derivedKeyPair(PrivateKey.fromString(SEED).toString(), "stakeaaaaaaa"), a, "the seed's PVT_K1_ form derives the same keys");
     });
 
+    it("signs digests natively with signatures eosjs verifies and recovers, all canonical", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { signDigest } = require("../../keys/keys") as typeof import("../../keys/keys");
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { Signature, PublicKey } = require("eosjs/dist/eosjs-key-conversions");
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const crypto = require("crypto");
+        let legacy = 0;
+        for (let i = 0; i < 64; i++) {
+            const k = derivedKeyPair(SEED, `signer${i}`);
+            const digest = crypto.createHash("sha256").update(`transaction ${i}`).digest();
+            const text = signDigest(i % 2 === 0 ? k.privateKey : require("eosjs/dist/eosjs-key-conversions").PrivateKey.fromString(k.privateKey).toString(), digest);
+            assert.match(text, /^SIG_K1_/);
+            const sig = Signature.fromString(text);
+            assert.ok(sig.verify(digest, PublicKey.fromString(k.publicKey), false), `signature ${i} verifies`);
+            assert.equal(sig.recover(digest, false).toLegacyString(), k.publicKey, `signature ${i} recovers the signer's key`);
+            const d: Uint8Array = sig.toBinary().subarray(1);
+            const canonical = !(d[0] & 0x80) && !(d[0] === 0 && !(d[1] & 0x80)) && !(d[32] & 0x80) && !(d[32] === 0 && !(d[33] & 0x80));
+            assert.ok(canonical, `signature ${i} is canonical`);
+            legacy += sig.verify(crypto.createHash("sha256").update("another").digest(), PublicKey.fromString(k.publicKey), false) ? 1 : 0;
+        }
+        assert.equal(legacy, 0, "no signature verifies for another digest");
+    });
+
     it("refuses a new seed key: the accounts' keys could not follow it", async () => {
         const inputs = { creator: "eosio", seedKey: "EOS-a", count: 1, total: "10.0000 SYS", minimum: "1.0000 SYS", alpha: 1.161, seed: 1, namePrefix: "stake",
             votesPerAccount: 0, producers: [], ram: "0.1000 SYS", minStake: "0.9000 SYS", maxLiquid: "9.0000 SYS" };
