@@ -308,17 +308,20 @@ function systemContracts(name: string, plan: NetworkPlan, bootKey: pulumi.Output
     const preactivate = new ProtocolFeatures(`${name}-preactivate`, { phase: "preactivate" }, onChain());
     const bios = new Contract(`${name}-bios`, { account: "eosio", ...contract("eosio.bios"), bootstrapOnly: true }, onChain([preactivate]));
     const features = new ProtocolFeatures(`${name}-features`, { phase: "activate" }, onChain([bios]));
+    // Beside the features: newaccount and the token's and msig's code need none of them (the boot
+    // waits one block per step, so every step off the longest path is half a second).
     const accounts = new Map(SYSTEM_ACCOUNTS.map((acct) => [acct, new Account(`${name}-account-${acct}`, {
         name: acct, creator: "eosio", ownerKey: bootKey, activeKey: bootKey, manageKeys: !cfg.resign,
-    }, onChain([features]))]));
+    }, onChain([bios]))]));
     const tokenContract = new Contract(`${name}-contract-eosio.token`, { account: "eosio.token", ...contract("eosio.token") }, onChain([accounts.get("eosio.token")!]));
     const msigContract = new Contract(`${name}-contract-eosio.msig`, { account: "eosio.msig", ...contract("eosio.msig") }, onChain([accounts.get("eosio.msig")!]));
     const token = new Token(`${name}-token`, {
         contract: "eosio.token", issuer: plan.token.issuer, maxSupply: asset(plan, plan.token.maxSupply), issue: asset(plan, plan.token.issue),
     }, onChain([tokenContract]));
     const msigPriv = new Privilege(`${name}-priv-eosio.msig`, { account: "eosio.msig", privileged: true }, onChain([msigContract]));
+    // eosio.system's code uses the features' intrinsics; its init needs the core token issued.
     const systemContract = new Contract(`${name}-contract-eosio.system`, { account: "eosio", ...contract("eosio.system") },
-        onChain([token, msigPriv, features, ...accounts.values()]));
-    const init = new SystemInit(`${name}-system-init`, { core: `${plan.symbol.precision},${plan.symbol.code}` }, onChain([systemContract]));
+        onChain([features, ...accounts.values()]));
+    const init = new SystemInit(`${name}-system-init`, { core: `${plan.symbol.precision},${plan.symbol.code}` }, onChain([systemContract, token, msigPriv]));
     return { features, init };
 }

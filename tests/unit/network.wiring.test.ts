@@ -124,16 +124,16 @@ describe("Network wiring (mocks)", function () {
         assert.deepEqual(get("w-bios").dependsOn, ["w-preactivate"]);
         assert.deepEqual(get("w-features").dependsOn, ["w-bios"]);
         for (const acct of ["eosio.token", "eosio.msig", "eosio.stake", "eosio.rex"]) {
-            assert.deepEqual(get(`w-account-${acct}`).dependsOn, ["w-features"], `system account ${acct} before the features`);
+            assert.deepEqual(get(`w-account-${acct}`).dependsOn, ["w-bios"], `system account ${acct} beside the features`);
         }
         assert.deepEqual(get("w-contract-eosio.token").dependsOn, ["w-account-eosio.token"]);
         assert.deepEqual(get("w-token").dependsOn, ["w-contract-eosio.token"]);
         assert.deepEqual(get("w-account-voteraaaaaaa").dependsOn, ["w-system-init"]);
         assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa", "w-node-produceraaaa"], "registered once its node runs");
         assert.deepEqual(get("w-producer-producerbbbb").dependsOn, ["w-account-producerbbbb"], "a producer without a node here");
-        assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-token"));
-        assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-priv-eosio.msig"));
-        assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system"]);
+        assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-features"), "eosio.system after the features");
+        assert.ok(!get("w-contract-eosio.system").dependsOn.includes("w-token"), "eosio.system beside the token");
+        assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system", "w-token", "w-priv-eosio.msig"]);
         const vote = get("w-vote-voteraaaaaaa").dependsOn;
         for (const d of ["w-account-voteraaaaaaa", "w-producer-produceraaaa", "w-producer-producerbbbb", "w-node-produceraaaa"]) {
             assert.ok(vote.includes(d), `vote does not wait for ${d}`);
