@@ -65,6 +65,7 @@ case "$action" in
   up) exec pulumi up --yes --refresh --stack "$stack" "${policy[@]}" "${args[@]}" ;;
   preview) exec pulumi preview --refresh --diff --stack "$stack" "${policy[@]}" "${args[@]}" ;;
   refresh) exec pulumi refresh --yes --clear-pending-creates --stack "$stack" "${args[@]}" ;;
-  destroy) exec pulumi destroy --yes --stack "$stack" "${args[@]}" ;;
+  # (see scripts/env.sh)
+  destroy) PULUMI_SKIP_CHECKPOINTS=$EOSNET_DESTROY_SKIP_CHECKPOINTS exec pulumi destroy --yes --parallel "$EOSNET_DESTROY_PARALLEL" --stack "$stack" "${args[@]}" ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;
 esac

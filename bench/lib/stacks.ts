@@ -132,6 +132,16 @@ export async function runPulumi(workDir: string, env: Record<string, string>, st
     if (op === "up" || op === "destroy" || op === "refresh") {
         args.push("--yes", "--skip-preview");
     }
+    const opEnv: Record<string, string> = {};
+    if (op === "destroy") {
+        // As `npm run destroy` runs it (scripts/env.sh, scripts/stack.sh).
+        const [parallel, skip] = [process.env.EOSNET_DESTROY_PARALLEL, process.env.EOSNET_DESTROY_SKIP_CHECKPOINTS];
+        if (!parallel || !skip) {
+            throw new Error("EOSNET_DESTROY_PARALLEL or EOSNET_DESTROY_SKIP_CHECKPOINTS is not set: run the bench through npm run bench (bench/bench.sh sources scripts/env.sh)");
+        }
+        args.push("--parallel", parallel);
+        opEnv.PULUMI_SKIP_CHECKPOINTS = skip;
+    }
     args.push(...extraArgs);
     const events: TimedEvent[] = [];
     const t0 = performanceNow();
@@ -179,7 +189,7 @@ export async function runPulumi(workDir: string, env: Record<string, string>, st
     try {
         const code = await new Promise<number>((resolve, reject) => {
             // --event-log is one of the CLI's debug flags (the Automation API sets the same switch).
-            const child = spawn("pulumi", args, { cwd: workDir, env: { ...cleanEnv, ...env, PULUMI_DEBUG_COMMANDS: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, { cwd: workDir, env: { ...cleanEnv, ...env, ...opEnv, PULUMI_DEBUG_COMMANDS: "true" }, stdio: ["ignore", "pipe", "pipe"] });
             child.stdout.on("data", (d: Buffer) => {
                 stdout += d.toString();
                 if (onLine) {
