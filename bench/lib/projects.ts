@@ -5,6 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 
 export interface TempProject {
     dir: string;
@@ -14,11 +15,18 @@ export interface TempProject {
 
 /**
  * An empty TypeScript program (it imports @pulumi/pulumi and registers nothing) run by the same
- * CLI, language host, ts-node and SDK as the project: node_modules is the project's.
+ * CLI, language host, runtime options (the project's TypeScript loader) and SDK as the project:
+ * node_modules is the project's.
  */
 export function emptyProgram(root: string): TempProject {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-bench-empty-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-empty\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+    const project = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { runtime: { name: string; options?: Record<string, unknown> } };
+    const options = { ...project.runtime.options };
+    if (typeof options.nodeargs === "string") {
+        // Relative to the project's directory there, to this one's here.
+        options.nodeargs = options.nodeargs.replace(/(^|\s)\.\//g, `$1${root}/`);
+    }
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml.dump({ name: "bench-empty", runtime: { name: project.runtime.name, options } }));
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-empty", main: "index.ts", private: true }, null, 2));
     fs.writeFileSync(path.join(dir, "tsconfig.json"), fs.readFileSync(path.join(root, "tsconfig.json"), "utf8").replace(/"include":\s*\[[^\]]*\]/, '"include": ["index.ts"]'));
     fs.writeFileSync(path.join(dir, "index.ts"), 'import * as pulumi from "@pulumi/pulumi";\n\nexport const stack = pulumi.getStack();\n');
