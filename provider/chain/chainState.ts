@@ -38,17 +38,14 @@ async function observeChain(ctx: Context, accounts: string[], coreSymbol: string
         // nothing to plan against. Writes are refused by the client's own chain-id check.
         return { ...UNREACHABLE, foreignChainId: info.chain_id };
     }
-    const existing: string[] = [];
-    const funds: ChainState["accounts"] = [];
     const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
-    for (const name of accounts) {
-        const a = await chain.getAccount(name);
-        if (a) {
-            existing.push(name);
-            const self = a.self_delegated_bandwidth;
-            funds.push({ name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" });
-        }
-    }
+    const views = await chain.existingAccounts(accounts);
+    const existing = accounts.filter((n) => views.has(n));
+    const funds: ChainState["accounts"] = existing.map((name) => {
+        const a = views.get(name)!;
+        const self = a.self_delegated_bandwidth;
+        return { name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" };
+    });
     const stats = coreSymbol
         ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
         : {};

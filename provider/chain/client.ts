@@ -55,6 +55,8 @@ export const NATIVE_EOSIO_ABI = {
     variants: [],
 };
 
+/** get_account calls in flight at once when many accounts are read. */
+const ACCOUNT_READS_AT_ONCE = 16;
 /** Per-call deadline of a read; writes wait longer for their block. */
 const CALL_TIMEOUT_MS = 15_000;
 const INCLUSION_TIMEOUT_MS = 90_000;
@@ -286,6 +288,36 @@ export class ChainClient {
             }
             from = r.more;
         }
+    }
+
+    /**
+     * The accounts among `names` that the chain has, each as get_account shows it: which exist is
+     * one listing of eosio's userres scopes (eosio.system gives every account created after it
+     * such a row), and only those are read, several at a time. Thousands of names cost seconds
+     * read one by one.
+     */
+    async existingAccounts(names: string[]): Promise<Map<string, AccountView>> {
+        const out = new Map<string, AccountView>();
+        if (names.length === 0) {
+            return out;
+        }
+        let [lowest, highest] = [names[0], names[0]];
+        for (const n of names) {
+            [lowest, highest] = [n < lowest ? n : lowest, n > highest ? n : highest];
+        }
+        const listed = await this.accountsBetween(lowest, highest);
+        const present = names.filter((n) => listed.has(n));
+        let next = 0;
+        await Promise.all(Array.from({ length: Math.min(ACCOUNT_READS_AT_ONCE, present.length) }, async () => {
+            while (next < present.length) {
+                const name = present[next++];
+                const a = await this.getAccount(name);
+                if (a) {
+                    out.set(name, a);
+                }
+            }
+        }));
+        return out;
     }
 
     /** Every row of a table (paged). */

@@ -32,7 +32,6 @@ const CREATE_PER_TRANSACTION = 20;
 const REPAIR_PER_TRANSACTION = 10;
 const VOTES_PER_TRANSACTION = 50;
 /** get_account calls in flight when reading the set. */
-const READ_CONCURRENCY = 16;
 
 const INPUT_FIELDS = Object.keys(DistributionInputs.shape) as (keyof DistributionInputs & string)[];
 
@@ -234,25 +233,7 @@ export function describeChanges(c: SetChanges, max = 100): string {
 
 /** get_account of every name the chain has (listed in one call first), a few at a time. */
 async function observeAll(ctx: Context, names: string[]): Promise<Map<string, AccountView>> {
-    const out = new Map<string, AccountView>();
-    if (names.length === 0) {
-        return out;
-    }
-    const bounds = sorted(names);
-    const existing = await ctx.chain().accountsBetween(bounds[0], bounds[bounds.length - 1]);
-    const present = names.filter((n) => existing.has(n));
-    let next = 0;
-    const worker = async () => {
-        while (next < present.length) {
-            const name = present[next++];
-            const a = await ctx.chain().getAccount(name);
-            if (a) {
-                out.set(name, a);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, present.length) }, worker));
-    return out;
+    return ctx.chain().existingAccounts(names);
 }
 
 /** The accounts the chain has, each with the stake it was given (from `before`, else what `want` generates). */
