@@ -12,7 +12,7 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..", "..");
-const cache = path.join(root, ".eosnet", "build", "program");
+const cache = process.env.EOSNET_PROGRAM_CACHE || path.join(root, ".eosnet", "build", "program");
 const tsconfigPath = path.join(root, "tsconfig.pulumi.json");
 let compiler; // { ts, options, salt }, on the first file not in the cache
 
@@ -34,7 +34,9 @@ function load() {
     const parsed = ts.getParsedCommandLineOfConfigFile(tsconfigPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => {
         throw new Error(`program: ${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     } });
-    const options = { ...parsed.options, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false };
+    // No outDir: the map's sources are then relative to the file itself, where node looks.
+    const { outDir, rootDir, ...rest } = parsed.options;
+    const options = { ...rest, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false };
     compiler = { ts, options };
     return compiler;
 }

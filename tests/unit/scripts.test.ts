@@ -64,3 +64,41 @@ describe("after a killed run: interrupted-run.js", () => {
         assert.equal(run(), "0");
     });
 });
+
+describe("the program's TypeScript loader: program-hook.js", () => {
+    let dir: string;
+    const hook = path.join(scripts, "program-hook.js");
+    let cache: string;
+    const run = (file: string) => {
+        try {
+            return { out: execFileSync("node", ["--enable-source-maps", "--require", hook, file], {
+                encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, EOSNET_PROGRAM_CACHE: cache },
+            }), err: "" };
+        } catch (e) {
+            return { out: String((e as { stdout?: string }).stdout ?? ""), err: String((e as { stderr?: string }).stderr ?? "") };
+        }
+    };
+    const entries = () => (fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith(".js")).length : 0);
+
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "eosnet-hook-"));
+        cache = path.join(dir, "cache");
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("runs TypeScript, transpiles a file once per content, and errors name the .ts line", () => {
+        const main = path.join(dir, "main.ts");
+        fs.writeFileSync(path.join(dir, "lib.ts"), "export function twice(n: number): number {\n    return n * 2;\n}\n");
+        fs.writeFileSync(main, `import { twice } from "./lib";\nconst x: number = twice(${Date.now() % 1000});\nconsole.log("value", x);\n`);
+        assert.equal(entries(), 0);
+        assert.match(run(main).out, /^value \d+$/m);
+        assert.equal(entries(), 2, "both files transpiled and kept");
+        assert.match(run(main).out, /^value \d+$/m);
+        assert.equal(entries(), 2, "the second run transpiles nothing");
+        fs.writeFileSync(main, "type T = { a: number };\n\nconst t: T = { a: 1 };\nthrow new Error(`boom ${t.a}`);\n");
+        const r = run(main);
+        assert.match(r.err, /boom 1/);
+        assert.ok(r.err.includes(`(${main}:4:7)`), `the stack names main.ts line 4:\n${r.err}`);
+        assert.equal(entries(), 3, "a changed file is transpiled again");
+    });
+});
