@@ -55,6 +55,8 @@ export const NATIVE_EOSIO_ABI = {
     variants: [],
 };
 
+/** How long a transaction the node rejected for time alone is pushed again (it did nothing). */
+const TRANSIENT_RETRY_MS = 30_000;
 /** get_account calls in flight at once when many accounts are read. */
 const ACCOUNT_READS_AT_ONCE = 16;
 /** Per-call deadline of a read; writes wait longer for their block. */
@@ -427,6 +429,7 @@ export class ChainClient {
     }
 
     private async pushSigned(signed: never, actions: Action[]): Promise<Included> {
+        const giveUpAt = Date.now() + TRANSIENT_RETRY_MS;
         for (let attempt = 1; ; attempt++) {
             try {
                 const result = (await this.api.pushSignedTransaction(signed)) as { transaction_id: string; processed?: { block_num: number } };
@@ -434,9 +437,10 @@ export class ChainClient {
                 return { transactionId: result.transaction_id, blockNum };
             } catch (e) {
                 const why = describeError(e);
-                // A node short of time on a busy machine rejects the transaction whole: safe to resend.
-                if (attempt < 5 && isTransientCpuFailure(why)) {
-                    await new Promise((r) => setTimeout(r, 400 * attempt));
+                // A node short of time on a busy machine rejects the transaction whole: safe to
+                // resend. Twenty nodes catching up at once on two cores starve it for seconds.
+                if (Date.now() < giveUpAt && isTransientCpuFailure(why)) {
+                    await new Promise((r) => setTimeout(r, Math.min(2000, 400 * attempt)));
                     continue;
                 }
                 const names = [...new Set(actions.map((a) => `${a.account}::${a.name}`))].join(", ");
