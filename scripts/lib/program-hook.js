@@ -4,8 +4,9 @@
 // about 0.5-0.9 s of each run here. This hook transpiles the same way ts-node did (transpile only,
 // tsconfig.pulumi.json's options, no type check: `npm test` and `npm run build` type-check), but
 // only a file it has not seen with that content; TypeScript itself is loaded only then. Source maps
-// are inline and node maps stack traces with them (--enable-source-maps), so errors and Pulumi's
-// recorded source positions still name the .ts lines.
+// are inline, and the SDK's runner maps stack traces with source-map-support, to which this hook
+// hands the JavaScript it ran (as ts-node did): errors and Pulumi's recorded source positions
+// still name the .ts lines.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -60,9 +61,25 @@ function transpiled(filename, source) {
     return out.outputText;
 }
 
+/** filename -> the JavaScript run for it, for source-map-support to find the inline map in. */
+const ran = new Map();
+
+function sourceMapSupport() {
+    // The SDK's copy (its runner requires source-map-support/register): one module, one set of handlers.
+    try {
+        const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [process.cwd(), root] }));
+        return require(require.resolve("source-map-support", { paths: [sdk] }));
+    } catch {
+        return undefined; // stack traces then show the JavaScript's lines
+    }
+}
+sourceMapSupport()?.install({ environment: "node", handleUncaughtExceptions: false, retrieveFile: (p) => ran.get(p) ?? null });
+
 require.extensions[".ts"] = function (module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
         throw new Error(`program: ${filename} is TypeScript inside node_modules; packages ship JavaScript`);
     }
-    module._compile(transpiled(filename, fs.readFileSync(filename, "utf8")), filename);
+    const js = transpiled(filename, fs.readFileSync(filename, "utf8"));
+    ran.set(filename, js);
+    module._compile(js, filename);
 };

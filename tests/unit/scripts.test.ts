@@ -71,7 +71,7 @@ describe("the program's TypeScript loader: program-hook.js", () => {
     let cache: string;
     const run = (file: string) => {
         try {
-            return { out: execFileSync("node", ["--enable-source-maps", "--require", hook, file], {
+            return { out: execFileSync("node", ["--require", hook, "--require", "source-map-support/register", file], {
                 encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, EOSNET_PROGRAM_CACHE: cache },
             }), err: "" };
         } catch (e) {
