@@ -31,7 +31,6 @@ export interface WantedAccount {
 const CREATE_PER_TRANSACTION = 20;
 const REPAIR_PER_TRANSACTION = 10;
 const VOTES_PER_TRANSACTION = 50;
-/** get_account calls in flight when reading the set. */
 
 const INPUT_FIELDS = Object.keys(DistributionInputs.shape) as (keyof DistributionInputs & string)[];
 
@@ -231,11 +230,6 @@ export function describeChanges(c: SetChanges, max = 100): string {
     return parts.join("; ");
 }
 
-/** get_account of every name the chain has (listed in one call first), a few at a time. */
-async function observeAll(ctx: Context, names: string[]): Promise<Map<string, AccountView>> {
-    return ctx.chain().existingAccounts(names);
-}
-
 /** The accounts the chain has, each with the stake it was given (from `before`, else what `want` generates). */
 function statesOf(views: Map<string, AccountView>, names: string[], like: string, before: Record<string, GeneratedAccountState>,
     want: WantedAccount[]): Record<string, GeneratedAccountState> {
@@ -371,7 +365,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
     },
     async create(ctx, inputs) {
         const want = wanted(ctx, inputs);
-        const views = await observeAll(ctx, want.map((w) => w.name));
+        const views = await ctx.chain().existingAccounts(want.map((w) => w.name));
         if (views.size > 0) {
             ctx.progress(`distribution: ${views.size} of its ${want.length} accounts are already on the chain: adopting them`);
         }
@@ -387,7 +381,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         // Its accounts: those generated now, and those it had (until an update drops them).
         const want = wantedAccounts(i, () => "");
         const names = [...new Set([...want.map((w) => w.name), ...Object.keys(before)])];
-        const views = await observeAll(ctx, names);
+        const views = await ctx.chain().existingAccounts(names);
         return { id, props: { ...i, accounts: encodeAll(ctx, i, statesOf(views, names, i.total, before, want)) } };
     },
     async update(ctx, _id, olds, news) {
@@ -396,7 +390,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         const before = decodeAll(ctx, olds);
         const drop = Object.keys(before).filter((n) => !wantNames.has(n));
         // Acted on as the chain is now, not as the last refresh saw it.
-        const views = await observeAll(ctx, [...wantNames, ...drop]);
+        const views = await ctx.chain().existingAccounts([...wantNames, ...drop]);
         return { ...news, accounts: encodeAll(ctx, news, await apply(ctx, news, want, views, drop, before)) };
     },
 };

@@ -15,9 +15,9 @@ const path = require("path");
 const root = path.resolve(__dirname, "..", "..");
 const cache = process.env.EOSNET_PROGRAM_CACHE || path.join(root, ".eosnet", "build", "program");
 const tsconfigPath = path.join(root, "tsconfig.pulumi.json");
-let compiler; // { ts, options, salt }, on the first file not in the cache
+let compiler; // { ts, options }, loaded for the first file not in the cache
 
-function saltOnly() {
+function outputSalt() {
     // What else decides the output: this hook, the tsconfig files and TypeScript's version.
     const h = crypto.createHash("sha256");
     for (const f of [__filename, tsconfigPath, path.join(root, "tsconfig.json"), require.resolve("typescript/package.json", { paths: [root] })]) {
@@ -43,7 +43,7 @@ function load() {
 }
 
 function transpiled(filename, source) {
-    salt ??= saltOnly();
+    salt ??= outputSalt();
     const key = crypto.createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
     const file = path.join(cache, `${key}.js`);
     try {
