@@ -1,6 +1,6 @@
 # Test image: the project's node image plus Debian's libfaketime, so a test can move the nodes'
 # clocks forward (eosio.system pays rewards only a day after a producer registers). The offset is
-# read from /etc/faketimerc at most a second old; "+0" runs on real time. Only CLOCK_REALTIME moves:
+# reread from /etc/faketimerc at most 2 s after its last read; "+0" runs on real time. Only CLOCK_REALTIME moves:
 # the monotonic clock that drives nodeos' timers stays real.
 ARG BASE
 FROM ${BASE}
