@@ -1,6 +1,6 @@
 // eos-network: read and validate config, compute the plan once, build the network, export what a
 // user points cleos at. The program is a function so tests can run it under mocks, config and all.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./sdk/pulumi";
 import { HOST_CREDENTIALS_CONFIG, HostCredential, loadStackConfig, SECRET_KEYS_CONFIG } from "./config";
 import { Network } from "./components/network";
 

@@ -6,7 +6,7 @@
 // genesis.json in a ConfigMap. The pod template carries a checksum of both, so a change replaces it.
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../sdk/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { CONTAINER_HTTP_PORT, CONTAINER_P2P_PORT, KUBERNETES_PATHS, nodeCommand, nodeObjectName, nodeProbe, NodeSettings, productionGateCommand, renderConfigIni, signatureProviderLines } from "../planning/node";
 import type { PlannedCluster } from "../planning/plan";
@@ -53,6 +53,8 @@ export class KubernetesNode extends pulumi.ComponentResource {
     /** The StatefulSet: chain-side resources are deletedWith the boot node's (a new one is a new chain). */
     public readonly container: k8s.apps.v1.StatefulSet;
     public readonly service: k8s.core.v1.Service;
+    /** What a chain write that needs this node waits on: its StatefulSet (pod ready) and Service (its endpoint), not every child. */
+    public readonly running: pulumi.Resource[];
 
     constructor(name: string, args: KubernetesNodeArgs, opts: pulumi.ComponentResourceOptions & { address: string }) {
         const { address, ...componentOpts } = opts;
@@ -173,6 +175,7 @@ export class KubernetesNode extends pulumi.ComponentResource {
             customTimeouts: { create: `${args.startTimeoutSeconds + 120}s`, update: `${args.startTimeoutSeconds + 120}s` },
         });
 
+        this.running = [this.service, this.container];
         this.httpEndpoint = pulumi.output(`http://${address}:${args.httpPort}`);
         this.clusterIp = this.service.spec.clusterIP;
         this.registerOutputs({ httpEndpoint: this.httpEndpoint, clusterIp: this.clusterIp });

@@ -4,8 +4,8 @@
 // makes no decision: the chain is read through the eosnet provider (getChainState), decisions are
 // the plan's (planning/plan.ts).
 import * as path from "path";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "../sdk/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { nodeObjectName } from "../planning/node";
@@ -19,7 +19,7 @@ import {
     Account, Contract, Distribution, DockerNetwork, KeyPair, Privilege, ProducerRegistration, ProducerSchedule, ProtocolFeatures, Provider,
     ProxyRegistration, Resignation, RewardsClaim, SystemInit, Token, Vote,
 } from "../sdk/resources";
-import { KubernetesNode } from "./kubernetesNode";
+import type { KubernetesNode } from "./kubernetesNode";
 import { Node } from "./node";
 import { Team, teamKeys } from "./team";
 
@@ -111,6 +111,8 @@ export class Network extends pulumi.ComponentResource {
         // endpoints and the signing keys of its nodes only, and serves its network, volumes and nodes.
         const engines = new Map<string, { objects: Provider; nodes: Provider; network: DockerNetwork }>();
         const clusters = new Map<string, k8s.Provider>();
+        // Loaded for cluster hosts only: @pulumi/kubernetes loads all of @pulumi/pulumi (see sdk/pulumi.ts).
+        const kubernetes = () => ({ k8s: require("@pulumi/kubernetes") as typeof k8s, ...(require("./kubernetesNode") as typeof import("./kubernetesNode")) });
         const signingKey = (n: PlannedNode) => (n.role === "boot" ? bootKey.privateKey : keys.get(n.role)!.privateKey);
         if (!onHosts) {
             const network = new DockerNetwork(`${name}-network`, { name: `${args.prefix}-net`, labels }, { parent: this, provider: host, deleteBeforeReplace: true });
@@ -119,7 +121,7 @@ export class Network extends pulumi.ComponentResource {
             for (const h of plan.hosts.filter((x) => plan.nodes.some((n) => n.host === x.name))) {
                 if (h.kubernetes) {
                     // The official provider, one per cluster host: its kubeconfig a secret in the provider's configuration.
-                    clusters.set(h.name, new k8s.Provider(`${name}-host-${h.name}`, {
+                    clusters.set(h.name, new (kubernetes().k8s.Provider)(`${name}-host-${h.name}`, {
                         kubeconfig: pulumi.secret(args.hostCredentials!.apply((c) => c[h.name]?.kubeconfig ?? "")),
                         context: h.kubernetes.context, namespace: h.kubernetes.namespace,
                         // A node's Secret and ConfigMap change in place (drift is put back, a new config is
@@ -159,7 +161,7 @@ export class Network extends pulumi.ComponentResource {
             if (h.kubernetes) {
                 // Peers in the same cluster by their Services' ClusterIPs (known once those exist), others by address.
                 const inCluster = pulumi.all(Object.fromEntries(clusterPeers(plan, n).map((role) => [role, clusterNodes.get(role)!.clusterIp])));
-                const k = new KubernetesNode(componentName, {
+                const k = new (kubernetes().KubernetesNode)(componentName, {
                     prefix: args.prefix, role: n.role, stackLabel: args.stackLabel, host: n.host, cluster: h.kubernetes, image: cfg.node.image,
                     httpPort: n.httpPort, p2pPort: n.p2pPort, genesis, startTimeoutSeconds: cfg.node.startTimeoutSeconds,
                     settings: inCluster.apply((ips) => ({ ...settings, peers: peerAddresses(plan, n, args.prefix, (role) => ips[role]) })),
@@ -218,6 +220,7 @@ export class Network extends pulumi.ComponentResource {
         // One nodeos per producer that runs one; it registers (or changes its key) once its node
         // runs, so after a key rotation the node already holds the new key when the chain asks for it.
         const nodes = new Map(producerPlans.map((n) => [n.role, node(n, keys.get(n.role)!.publicKey, { parent: this, dependsOn: [boot] })]));
+        const running = [...nodes.values()].flatMap((n) => n.running);
         this.producerEndpoints = pulumi.all(Object.fromEntries([...nodes].map(([p, n]) => [p, n.httpEndpoint])));
         this.nodes = pulumi.output(Object.fromEntries(plan.nodes.map((n) => [n.role, {
             host: n.host, httpEndpoint: endpoint(n), p2pAddress: p2pServerAddress(plan, n, args.prefix), producers: n.role === "boot" ? [] : n.producerNames,
@@ -225,12 +228,12 @@ export class Network extends pulumi.ComponentResource {
         this.hosts = pulumi.output(Object.fromEntries(plan.hosts.map((h) => [h.name, { address: h.address, docker: h.docker ?? "", ...(h.kubernetes ? { kubernetes: h.kubernetes.namespace } : {}) }])));
         const registrations = plan.producers.map((p) => new ProducerRegistration(`${name}-producer-${p.name}`, {
             producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
-        }, onChain([accounts.get(p.name)!, ...(nodes.has(p.name) ? [nodes.get(p.name)!] : [])])));
+        }, onChain([accounts.get(p.name)!, ...(nodes.get(p.name)?.running ?? [])])));
         const proxies = plan.accounts.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, { proxy: a.name }, onChain([accounts.get(a.name)!])));
         // Votes come last among the chain writes: producers registered and their nodes running.
         const votes: pulumi.CustomResource[] = plan.accounts.filter((a) => !a.generated && (a.votes.length > 0 || a.proxy)).map((a) => new Vote(`${name}-vote-${a.name}`, {
             voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "",
-        }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...nodes.values()])));
+        }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...running])));
 
         if (plan.distribution && distributionSeed) {
             // One resource for every generated account: created, staked and voting, by name.
@@ -240,7 +243,7 @@ export class Network extends pulumi.ComponentResource {
                 minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
                 producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
             }, {
-                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...nodes.values()]),
+                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...running]),
                 // Thousands of accounts: the CLI would print every one; the provider names those that change.
                 hideDiffs: ["accounts"],
             }));

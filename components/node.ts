@@ -1,7 +1,7 @@
 // Node: one nodeos with its own data volume, joined to the stack's docker network. The volume is
 // named after the chain id, so a new genesis is a new volume (and a new container): nodeos never
 // meets the data of another chain.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../sdk/pulumi";
 import { LABEL_CHAIN, LABEL_HOST, LABEL_MANAGED, LABEL_ROLE, LABEL_STACK } from "../rules/labels";
 import { nodeObjectName, NodeSettings } from "../planning/node";
 import { DockerVolume, NodeosContainer } from "../sdk/resources";
@@ -37,6 +37,8 @@ export class Node extends pulumi.ComponentResource {
     public readonly httpEndpoint: pulumi.Output<string>;
     /** The container: chain-side resources are deletedWith the boot node's (a new one is a new chain). */
     public readonly container: NodeosContainer;
+    /** What a chain write that needs this node waits on: its container, not the component (every child would be listed in that write's state). */
+    public readonly running: pulumi.Resource[];
 
     constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eosnet:index:Node", name, {}, opts);
@@ -70,6 +72,7 @@ export class Node extends pulumi.ComponentResource {
             startTimeoutSeconds: args.startTimeoutSeconds,
         }, { parent: this, provider: args.chainProvider, deleteBeforeReplace: true });
 
+        this.running = [this.container];
         this.containerName = this.container.name;
         this.httpEndpoint = this.container.httpEndpoint;
         this.registerOutputs({ containerName: this.containerName, httpEndpoint: this.httpEndpoint });

@@ -3,7 +3,7 @@
 // and setup actions are signed with the team's own keys, so they keep converging after the
 // resignation. Wiring only: the eosnet provider does the work.
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../sdk/pulumi";
 import type { TeamAccount } from "../config/team";
 import { permissionLevelOf } from "../config/team";
 import { NetworkPlan, splitInputs } from "../planning/plan";

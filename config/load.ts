@@ -1,6 +1,6 @@
 // Loading a program run's config: `eos-network:*` from Pulumi's config map, the fields (zod), the
 // plan and the checks over it, the secret keys and the files. One ConfigError with every problem.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../sdk/pulumi";
 import { publicKeyOf } from "../keys/keys";
 import { NetworkPlan, PlanProblems, planNetwork } from "../planning/plan";
 import { contractProblems, crossFieldProblems, keyProblems } from "./checks";

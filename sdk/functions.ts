@@ -1,5 +1,5 @@
 // Typed program-side calls of the eosnet provider's functions.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi";
 import type { ChainState } from "../provider/chain/chainState.schema";
 
 export type { ChainState };

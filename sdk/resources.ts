@@ -1,7 +1,7 @@
 // Typed program-side declarations of the eosnet provider's resources. Argument and output types,
 // and the output names registered at runtime, come from the provider modules' own zod schemas
 // (the *.schema.ts files, which load only zod), so the program and the provider cannot disagree.
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi";
 import { z } from "zod";
 import { NetworkInputs, NetworkOutputs } from "../provider/docker/network.schema";
 import { VolumeInputs, VolumeOutputs } from "../provider/docker/volume.schema";

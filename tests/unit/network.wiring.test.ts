@@ -129,14 +129,18 @@ describe("Network wiring (mocks)", function () {
         assert.deepEqual(get("w-contract-eosio.token").dependsOn, ["w-account-eosio.token"]);
         assert.deepEqual(get("w-token").dependsOn, ["w-contract-eosio.token"]);
         assert.deepEqual(get("w-account-voteraaaaaaa").dependsOn, ["w-system-init"]);
-        assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa", "w-node-produceraaaa"], "registered once its node runs");
+        assert.deepEqual(get("w-producer-produceraaaa").dependsOn, ["w-account-produceraaaa", "w-node-produceraaaa-container"], "registered once its node runs");
         assert.deepEqual(get("w-producer-producerbbbb").dependsOn, ["w-account-producerbbbb"], "a producer without a node here");
         assert.ok(get("w-contract-eosio.system").dependsOn.includes("w-features"), "eosio.system after the features");
         assert.ok(!get("w-contract-eosio.system").dependsOn.includes("w-token"), "eosio.system beside the token");
         assert.deepEqual(get("w-system-init").dependsOn, ["w-contract-eosio.system", "w-token", "w-priv-eosio.msig"]);
         const vote = get("w-vote-voteraaaaaaa").dependsOn;
-        for (const d of ["w-account-voteraaaaaaa", "w-producer-produceraaaa", "w-producer-producerbbbb", "w-node-produceraaaa"]) {
+        for (const d of ["w-account-voteraaaaaaa", "w-producer-produceraaaa", "w-producer-producerbbbb", "w-node-produceraaaa-container"]) {
             assert.ok(vote.includes(d), `vote does not wait for ${d}`);
+        }
+        // A node's container, not its component: the component would list its volume too in each write's state.
+        for (const n of ["w-producer-produceraaaa", "w-vote-voteraaaaaaa"]) {
+            assert.ok(!get(n).dependsOn.includes("w-node-produceraaaa"), `${n} waits on the node component`);
         }
         // Only producers that run a node get one.
         assert.ok(!seen.has("w-node-producerbbbb"));
