@@ -75,6 +75,21 @@ function sourceMapSupport() {
 }
 sourceMapSupport()?.install({ environment: "node", handleUncaughtExceptions: false, retrieveFile: (p) => ran.get(p) ?? null });
 
+// The SDK stamps a stack trace on each of its internal promises (runtime/debuggable.js), read only
+// to report a promise left pending at exit. Mapping those thousands of traces through source maps
+// took about 0.9 s of CPU in a staging preview; they keep the JavaScript's positions. Every other
+// trace (errors, the source positions Pulumi records for resources) is mapped as before.
+const mapped = Error.prepareStackTrace;
+if (mapped) {
+    Error.prepareStackTrace = function prepareStackTrace(error, frames) {
+        const top = frames[0];
+        if (top && top.getFunctionName() === "debuggablePromise" && /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/.test(top.getFileName() ?? "")) {
+            return `${error}${frames.map((f) => `\n    at ${f}`).join("")}`;
+        }
+        return mapped(error, frames);
+    };
+}
+
 require.extensions[".ts"] = function (module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
         throw new Error(`program: ${filename} is TypeScript inside node_modules; packages ship JavaScript`);

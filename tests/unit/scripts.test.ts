@@ -101,4 +101,29 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         assert.ok(r.err.includes(`(${main}:4:7)`), `the stack names main.ts line 4:\n${r.err}`);
         assert.equal(entries(), 3, "a changed file is transpiled again");
     });
+
+    it("loads the program without @pulumi/pulumi's index (its Automation API) or @pulumi/kubernetes", () => {
+        const probe = path.join(dir, "probe.ts");
+        fs.writeFileSync(probe, `require(${JSON.stringify(path.join(scripts, "..", "..", "index.ts"))});\n` +
+            "const loaded = Object.keys(require.cache);\n" +
+            `console.log(JSON.stringify({ index: !!require.cache[${JSON.stringify(require.resolve("@pulumi/pulumi"))}], automation: loaded.some((k) => k.includes("/@pulumi/pulumi/automation/")), ` +
+            `kubernetes: loaded.some((k) => k.includes("/@pulumi/kubernetes/")), modules: loaded.length }));\n`);
+        const r = run(probe);
+        const seen = JSON.parse(r.out.trim().split("\n").pop() || "{}") as { index?: boolean; automation?: boolean; kubernetes?: boolean; modules?: number };
+        assert.ok((seen.modules ?? 0) > 50, `the program loaded: ${r.out}${r.err}`);
+        assert.deepEqual({ index: seen.index, automation: seen.automation, kubernetes: seen.kubernetes }, { index: false, automation: false, kubernetes: false }, r.out + r.err);
+    });
+
+    it("leaves the SDK's promise stamps unmapped and maps every other stack", () => {
+        const main = path.join(dir, "main.ts");
+        const debuggable = require.resolve("@pulumi/pulumi/runtime/debuggable");
+        // Lines 1-3 vanish in the JavaScript: a mapped frame says line 5, an unmapped one another line.
+        fs.writeFileSync(main, `type T = {\n    a: number;\n};\nconst { debuggablePromise } = require(${JSON.stringify(debuggable)});\nconst p = Promise.resolve(1); debuggablePromise(p, "t"); const e = new Error("e");\n` +
+            "console.log(JSON.stringify({ stamp: (p as any)._debugStackTrace, error: e.stack }));\n");
+        const r = run(main);
+        const { stamp, error } = JSON.parse(r.out.trim().split("\n").pop() ?? "{}") as { stamp: string; error: string };
+        assert.ok(error?.includes(`${main}:5:`), `an error's stack names main.ts line 5:\n${error}\n${r.err}`);
+        assert.ok(stamp?.includes(`${main}:`) && !stamp.includes(`${main}:5:`), `the SDK's promise stamp keeps the JavaScript's line:\n${stamp}\n${r.err}`);
+        assert.match(stamp, /debuggablePromise/);
+    });
 });
