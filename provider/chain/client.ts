@@ -3,8 +3,7 @@
 // batching of concurrent actions the chain accepts in one transaction.
 import * as crypto from "crypto";
 import { Api, JsonRpc } from "eosjs";
-import { PrivateKey } from "eosjs/dist/eosjs-jssig";
-import { signDigest } from "../../keys/keys";
+import { publicKeyOf, signDigest } from "../../keys/keys";
 import { convertLegacyPublicKey } from "eosjs/dist/eosjs-numeric";
 import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
@@ -135,7 +134,7 @@ export class ChainClient {
         const failoverFetch = (url: string, init: RequestInit) => this.fetch(url.slice(endpoint.length), init);
         this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
         for (const k of privateKeys) {
-            this.ownKeys.set(PrivateKey.fromString(k).getPublicKey().toString(), k);
+            this.ownKeys.set(convertLegacyPublicKey(publicKeyOf(k)), k);
         }
         this.api = new Api({
             rpc: this.rpc,

@@ -3,7 +3,7 @@
 // refuse versions below 1.44. Unix socket, TCP with TLS, and ssh engines share this code path.
 import * as fs from "fs";
 import * as path from "path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { EosnetError } from "../errors";
 
 /** The newest engine API this code was written against, and the oldest it needs. */
@@ -110,6 +110,8 @@ export class EngineUnreachable extends EosnetError {
 /** A dockerode client at the negotiated API version. */
 export async function connectDocker(host: string | undefined, access: EngineAccess = {}): Promise<DockerEngine> {
     const { options, label } = connectionOptions(host, access);
+    // Loaded on first use: ~0.1 s of every provider start, and a preview often needs no engine.
+    const Docker = require("dockerode") as typeof import("dockerode");
     // A frozen engine accepts connections and never answers: the probe has a deadline of its own
     // (also over ssh, where requests have none).
     const probe = new Docker("timeout" in options ? { ...options, timeout: PROBE_TIMEOUT_MS } : options);
