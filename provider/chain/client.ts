@@ -421,13 +421,17 @@ export class ChainClient {
         return this.waitInBlock(pushed.transactionId, pushed.blockNum, pushed.signed, actions);
     }
 
-    /** Signed once: every resend is the same transaction (same id), so the chain applies it at most once. */
-    private async signAndPush(actions: Action[]): Promise<Pushed> {
+    /**
+     * Signed once: every resend is the same transaction (same id), so the chain applies it at most once.
+     * `splittable`: the caller can send the actions in smaller transactions, so one the chain stops
+     * for its own CPU time throws TransactionTooLong at once instead of being pushed again as is.
+     */
+    private async signAndPush(actions: Action[], splittable = false): Promise<Pushed> {
         const signed = (await this.api.transact({ actions }, { useLastIrreversible: true, expireSeconds: 300, broadcast: false })) as never;
-        return { ...(await this.pushSigned(signed, actions)), signed, actions };
+        return { ...(await this.pushSigned(signed, actions, splittable)), signed, actions };
     }
 
-    private async pushSigned(signed: never, actions: Action[]): Promise<Included> {
+    private async pushSigned(signed: never, actions: Action[], splittable = false): Promise<Included> {
         const giveUpAt = Date.now() + TRANSIENT_RETRY_MS;
         for (let attempt = 1; ; attempt++) {
             try {
@@ -436,6 +440,9 @@ export class ChainClient {
                 return { transactionId: result.transaction_id, blockNum };
             } catch (e) {
                 const why = describeError(e);
+                if (splittable && TOO_LONG.test(why)) {
+                    throw new TransactionTooLong(`transaction of ${actions.length} actions stopped for its CPU time: ${why}`, why, { cause: e });
+                }
                 // A node short of time on a busy machine rejects the transaction whole: safe to
                 // resend. Twenty nodes catching up at once on two cores starve it for seconds.
                 if (Date.now() < giveUpAt && isTransientCpuFailure(why)) {
@@ -505,21 +512,33 @@ export class ChainClient {
      * in one scan. A transaction the chain rejects stops the pushing; those pushed before it are
      * still awaited, then the error is thrown.
      */
-    async transactMany(transactions: Action[][], progress?: (pushed: number, included: number, total: number) => void): Promise<void> {
+    async transactMany(transactions: Action[][][], progress?: (pushed: number, included: number, total: number) => void): Promise<void> {
         await this.assertChain();
         const pending: Pushed[] = [];
         let failure: unknown;
-        for (const actions of transactions) {
+        // Each transaction is given as parts that must stay whole (an account's creation, a vote).
+        // One the chain stops for its CPU time (a loaded machine, a low max_transaction_cpu_usage)
+        // goes again as two, in order, down to a single part, which then gets the usual retries.
+        const queue = [...transactions];
+        let total = transactions.length;
+        while (queue.length > 0) {
+            const parts = queue.shift()!;
             try {
-                pending.push(await this.signAndPush(actions));
-                progress?.(pending.length, 0, transactions.length);
+                pending.push(await this.signAndPush(parts.flat(), parts.length > 1));
+                progress?.(pending.length, 0, total);
             } catch (e) {
+                if (e instanceof TransactionTooLong && parts.length > 1) {
+                    const half = Math.ceil(parts.length / 2);
+                    queue.unshift(parts.slice(0, half), parts.slice(half));
+                    total++;
+                    continue;
+                }
                 failure = e;
                 break;
             }
         }
         if (pending.length > 0) {
-            const waited = this.waitAllInBlocks(pending, (n) => progress?.(pending.length, n, transactions.length));
+            const waited = this.waitAllInBlocks(pending, (n) => progress?.(pending.length, n, total));
             // The rejected push is the cause to report; what was pushed before it is still awaited.
             await (failure ? waited.catch(() => undefined) : waited);
         }
@@ -628,6 +647,11 @@ export class ChainClient {
 }
 
 const MAX_BATCH_ACTIONS = 48;
+/** The chain's own CPU limit for one transaction (max_transaction_cpu_usage, or the node's deadline). */
+const TOO_LONG = /executing for too long/i;
+
+/** A transaction stopped for its own CPU time: the same actions in smaller transactions can pass. */
+export class TransactionTooLong extends TransactionError {}
 const RETRY_PRIMARY_AFTER_MS = 30_000;
 
 interface Pushed extends Included {

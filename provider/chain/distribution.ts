@@ -263,22 +263,23 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
     const step = (what: string) => (pushed: number, included: number, total: number) =>
         void ctx.progress(`distribution: ${what}: ${pushed}/${total} transactions pushed, ${included} in blocks`, { ephemeral: true });
 
-    const creations = chunks(changes.add, CREATE_PER_TRANSACTION).map((names) => names.flatMap((n) => {
+    // Transactions as parts that stay whole: one account's actions, one vote.
+    const creations = chunks(changes.add, CREATE_PER_TRANSACTION).map((names) => names.map((n) => {
         const w = byName.get(n)!;
         return createActions({ name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, cpu: w.cpu, net: w.net, liquid: w.liquid, manageKeys: true });
     }));
     // Key and stake repairs here; votes below, with the new accounts'.
     const toRepair = [...changes.repair].filter(([, d]) => d.some((x) => x !== "vote")).map(([n]) => n);
-    const repairs: Action[][] = [];
+    const repairs: Action[][][] = [];
     for (const names of chunks(toRepair, REPAIR_PER_TRANSACTION)) {
-        const actions: Action[] = [];
+        const actions: Action[][] = [];
         for (const n of names) {
             const w = byName.get(n)!;
             const v = views.get(n)!;
             const [ownerKey, activeKey] = have[n].key.includes("/") ? have[n].key.split("/") : [have[n].key, have[n].key];
             const desired: AccountInputs = { name: n, creator: i.creator, ownerKey: w.key, activeKey: w.key, ram: w.ram, ...stakeOf(w, have[n]), liquid: w.liquid, manageKeys: true };
             const now: AccountOutputs = { ...desired, ownerKey, activeKey, cpu: have[n].cpu, net: have[n].net, ramBytes: v.ram_quota, balance: v.core_liquid_balance ?? "" };
-            actions.push(...(await fundedConvergeActions(ctx, now, desired)));
+            actions.push(await fundedConvergeActions(ctx, now, desired));
         }
         repairs.push(actions);
     }
@@ -294,7 +295,7 @@ async function apply(ctx: Context, i: DistributionInputs, want: WantedAccount[],
     ];
     if (voters.length > 0) {
         ctx.progress(`distribution: ${voters.length} votes`);
-        await chain.transactMany(chunks(voters, VOTES_PER_TRANSACTION), step(`${voters.length} votes`));
+        await chain.transactMany(chunks(voters, VOTES_PER_TRANSACTION).map((vs) => vs.map((v) => [v])), step(`${voters.length} votes`));
     }
     return afterApply(want, have, changes);
 }

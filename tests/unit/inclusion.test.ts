@@ -141,3 +141,43 @@ describe("chain client: a transaction missing from the blocks", function () {
         }
     });
 });
+
+describe("chain client: transactions the chain stops for their CPU time", function () {
+    this.timeout(20_000);
+    const vote = (voter: string) => [{ account: "eosio", name: "voteproducer", authorization: [{ actor: voter, permission: "active" }], data: { voter } }];
+    const tooLong = (n: number) => Object.assign(new Error("tx_cpu_usage_exceeded"), { json: { error: { name: "tx_cpu_usage_exceeded",
+        details: [{ message: `transaction ${n} was executing for too long ${n * 100000}us reached on chain max_transaction_cpu_usage 400000us` }] } } });
+
+    it("go again as two, in order, down to parts of one account each; every part stays whole", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map() };
+        const node = await fakeNode(chain);
+        try {
+            const client = new ChainClient(node.url, undefined, []);
+            const api = (client as unknown as { api: Record<string, unknown> }).api;
+            const tried: string[][] = [];
+            const applied: string[][] = [];
+            api.transact = async (tx: { actions: { data: { voter: string } }[] }) => ({ signatures: ["SIG_K1_x"], serializedTransaction: new Uint8Array([1]), voters: tx.actions.map((a) => a.data.voter) });
+            api.pushSignedTransaction = async (signed: { voters: string[] }) => {
+                tried.push(signed.voters);
+                // The chain takes at most three actions' CPU time in one transaction.
+                if (signed.voters.length > 3) {
+                    throw tooLong(signed.voters.length);
+                }
+                applied.push(signed.voters);
+                const id = `t${applied.length}`;
+                chain.blocks.set(chain.head + 1, [...(chain.blocks.get(chain.head + 1) ?? []), id]);
+                return { transaction_id: id, processed: { block_num: chain.head } };
+            };
+            // One transaction of three parts (two accounts of two actions and one of one) and one of two parts.
+            const parts = (names: string[]) => names.map((n) => (n.endsWith("2") ? [...vote(n), ...vote(n)] : vote(n)));
+            const totals: number[] = [];
+            await client.transactMany([parts(["a2", "b2", "c"]), parts(["d2", "e"])] as never, (_p, _i, total) => totals.push(total));
+            assert.deepStrictEqual(applied, [["a2", "a2"], ["b2", "b2"], ["c"], ["d2", "d2", "e"]], "split in order, parts whole");
+            assert.deepStrictEqual(tried.slice(0, 2), [["a2", "a2", "b2", "b2", "c"], ["a2", "a2", "b2", "b2"]], "the whole transaction first, then its first half");
+            assert.strictEqual(tried.length, 6, "each too-long transaction tried once");
+            assert.strictEqual(Math.max(...totals), 4, "progress counts the split transactions");
+        } finally {
+            await node.close();
+        }
+    });
+});
