@@ -27,6 +27,27 @@ function outputSalt() {
 }
 let salt;
 
+// Entries no run has used for this long are removed: each edit of a program file leaves its old
+// entry behind. A hit refreshes its entry's time; the sweep runs once per process, after a miss.
+const UNUSED_DAYS = 14;
+let swept = false;
+
+function sweep() {
+    swept = true;
+    const cutoff = Date.now() - UNUSED_DAYS * 86400e3;
+    for (const name of fs.readdirSync(cache)) {
+        const file = path.join(cache, name);
+        try {
+            // An entry, or a temporary file of a run that died before its rename.
+            if (/\.js(\.tmp-\d+)?$/.test(name) && fs.statSync(file).mtimeMs < cutoff) {
+                fs.rmSync(file, { force: true });
+            }
+        } catch {
+            // gone already (a concurrent sweep)
+        }
+    }
+}
+
 function load() {
     if (compiler) {
         return compiler;
@@ -47,9 +68,12 @@ function transpiled(filename, source) {
     const key = crypto.createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
     const file = path.join(cache, `${key}.js`);
     try {
-        return fs.readFileSync(file, "utf8");
+        const js = fs.readFileSync(file, "utf8");
+        const now = new Date();
+        fs.utimesSync(file, now, now);
+        return js;
     } catch {
-        // not cached yet
+        // not cached yet (or swept by a concurrent run)
     }
     const { ts, options } = load();
     const out = ts.transpileModule(source, { compilerOptions: options, fileName: filename, reportDiagnostics: false });
@@ -58,6 +82,9 @@ function transpiled(filename, source) {
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, out.outputText);
     fs.renameSync(tmp, file);
+    if (!swept) {
+        sweep();
+    }
     return out.outputText;
 }
 

@@ -102,6 +102,31 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         assert.equal(entries(), 3, "a changed file is transpiled again");
     });
 
+    it("removes entries no run used for 14 days, after a run that transpiled something", () => {
+        const main = path.join(dir, "main.ts");
+        fs.writeFileSync(path.join(dir, "lib.ts"), "export const one: number = 1;\n");
+        fs.writeFileSync(main, `import { one } from "./lib";\nconsole.log("value", one + ${Date.now() % 1000});\n`);
+        assert.match(run(main).out, /^value \d+$/m);
+        const month = (Date.now() - 30 * 86400e3) / 1000;
+        const first = fs.readdirSync(cache);
+        fs.writeFileSync(path.join(cache, "0".repeat(64) + ".js.tmp-12345"), "cut");
+        for (const f of fs.readdirSync(cache)) {
+            fs.utimesSync(path.join(cache, f), month, month);
+        }
+        // Nothing changed: no sweep, and the hits make both entries recent again.
+        assert.match(run(main).out, /^value \d+$/m);
+        assert.equal(fs.readdirSync(cache).length, 3);
+        for (const f of first) {
+            fs.utimesSync(path.join(cache, f), month, month);
+        }
+        fs.writeFileSync(main, `import { one } from "./lib";\nconsole.log("changed", one);\n`);
+        assert.match(run(main).out, /^changed 1$/m);
+        const left = fs.readdirSync(cache);
+        assert.equal(left.length, 2, `lib's entry (used in this run) and main's new one: ${left.join(", ")}`);
+        assert.ok(!left.some((f) => f.includes(".tmp-")), "a dead run's temporary file is gone");
+        assert.ok(left.filter((f) => first.includes(f)).length === 1, "of the first run's entries, only the one still used is kept");
+    });
+
     it("loads the program without @pulumi/pulumi's index (its Automation API) or @pulumi/kubernetes", () => {
         const probe = path.join(dir, "probe.ts");
         fs.writeFileSync(probe, `require(${JSON.stringify(path.join(scripts, "..", "..", "index.ts"))});\n` +
