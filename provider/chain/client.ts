@@ -113,6 +113,7 @@ export class ChainClient {
     private chainChecked = false;
     private readonly queue: Batch[] = [];
     private flushTimer: NodeJS.Timeout | undefined;
+    private batchStarted: number | undefined;
     /** The node answering now: the endpoint, or a fallback while the endpoint's node is down. */
     private current = 0;
     private failedOverAt = 0;
@@ -463,14 +464,20 @@ export class ChainClient {
     transactBatched(actions: Action[]): Promise<Included> {
         return new Promise((resolve, reject) => {
             this.queue.push({ actions, resolve, reject });
-            if (!this.flushTimer) {
-                this.flushTimer = setTimeout(() => this.flush(), 30);
-            }
+            // Callers that read the chain first (a vote) arrive spread out on a loaded machine: the
+            // batch waits for a quiet moment, within a bound. Votes in separate transactions can
+            // straddle one of the chain's elections, which then elects the union of old and new
+            // producers, a schedule eosio.system never shrinks again.
+            const now = Date.now();
+            this.batchStarted ??= now;
+            clearTimeout(this.flushTimer);
+            this.flushTimer = setTimeout(() => this.flush(), Math.max(0, Math.min(BATCH_QUIET_MS, this.batchStarted + BATCH_MAX_WAIT_MS - now)));
         });
     }
 
     private flush(): void {
         this.flushTimer = undefined;
+        this.batchStarted = undefined;
         const batches: Batch[][] = [];
         let current: Batch[] = [];
         let size = 0;
@@ -647,6 +654,10 @@ export class ChainClient {
 }
 
 const MAX_BATCH_ACTIONS = 48;
+/** A batch goes out once no caller joined it for this long, */
+const BATCH_QUIET_MS = 50;
+/** and at the latest this long after its first caller. */
+const BATCH_MAX_WAIT_MS = 300;
 /** The chain's own CPU limit for one transaction (max_transaction_cpu_usage, or the node's deadline). */
 const TOO_LONG = /executing for too long/i;
 

@@ -32,7 +32,9 @@ wait_for() {
   local what=$1 timeout=$2 comp=$3; shift 3
   local deadline=$(( $(date +%s) + timeout ))
   until "$@" >/dev/null 2>&1; do
-    if [ -n "$comp" ] && ! pid_alive "$comp"; then
+    # Twice, a second apart: between its execs (setsid, nsenter, the program) a process's command
+    # line reads empty for a moment, which once looked like an exit under load.
+    if [ -n "$comp" ] && ! pid_alive "$comp" && ! { sleep 1; pid_alive "$comp"; }; then
       tail -n 30 "$LOGS/$comp.log" >&2 || true
       die "$comp exited while waiting for $what (log: $LOGS/$comp.log)"
     fi

@@ -77,9 +77,13 @@ describe("drift: up repairs what changed behind the stack's back", function () {
     it("1. votes and a proxy changed with another client: preview names them, up re-votes and the schedule returns", async () => {
         const swapped = ["produceraaaa", "producerbbbb", "producercccc", STANDBY];
         const chain = outOfBand(endpoint, [keys.get("voteraaaaaaa")!, keys.get("proxyaaaaaaa")!, keys.get("voterbbbbbbb")!]);
-        await chain.act("voteraaaaaaa", "voteproducer", { voter: "voteraaaaaaa", proxy: "", producers: swapped });
-        await chain.act("proxyaaaaaaa", "voteproducer", { voter: "proxyaaaaaaa", proxy: "", producers: swapped });
-        await chain.act("voterbbbbbbb", "voteproducer", { voter: "voterbbbbbbb", proxy: "", producers: ["produceraaaa"] });
+        // One transaction: votes in separate ones can straddle an election of the chain, which then
+        // elects the old and the new producers together, a schedule eosio.system never shrinks.
+        await chain.actAll([
+            { actor: "voteraaaaaaa", name: "voteproducer", data: { voter: "voteraaaaaaa", proxy: "", producers: swapped } },
+            { actor: "proxyaaaaaaa", name: "voteproducer", data: { voter: "proxyaaaaaaa", proxy: "", producers: swapped } },
+            { actor: "voterbbbbbbb", name: "voteproducer", data: { voter: "voterbbbbbbb", proxy: "", producers: ["produceraaaa"] } },
+        ]);
         await waitForSchedule(rpc, swapped);
 
         const preview = await refreshedPreview(t);

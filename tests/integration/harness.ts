@@ -262,7 +262,10 @@ export function outOfBand(endpoint: string, keys: string[]) {
     const api = new Api({ rpc, signatureProvider: new JsSignatureProvider(keys), textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
     const act = (actor: string, name: string, data: object, contract = "eosio") =>
         api.transact({ actions: [{ account: contract, name, authorization: [{ actor, permission: "active" }], data }] }, { blocksBehind: 3, expireSeconds: 60 });
-    return { rpc, act };
+    /** Several eosio actions in one transaction: applied together, as one user's change. */
+    const actAll = (actions: { actor: string; name: string; data: object }[]) =>
+        api.transact({ actions: actions.map((a) => ({ account: "eosio", name: a.name, authorization: [{ actor: a.actor, permission: "active" }], data: a.data })) }, { blocksBehind: 3, expireSeconds: 60 });
+    return { rpc, act, actAll };
 }
 
 /** Blocks `from`..`to` as the chain shows them: the longest pause between two blocks, and who signed how many. */

@@ -181,3 +181,43 @@ describe("chain client: transactions the chain stops for their CPU time", functi
         }
     });
 });
+
+describe("chain client: concurrent callers' actions in one transaction", function () {
+    this.timeout(20_000);
+    const vote = (voter: string) => [{ account: "eosio", name: "voteproducer", authorization: [{ actor: voter, permission: "active" }], data: { voter } }];
+
+    it("waits for callers that arrive spread out (each 15 ms after the one before), within a bound", async () => {
+        const chain: FakeChain = { head: 10, blocks: new Map() };
+        const node = await fakeNode(chain);
+        try {
+            const client = new ChainClient(node.url, undefined, []);
+            const api = (client as unknown as { api: Record<string, unknown> }).api;
+            const pushed: string[][] = [];
+            api.transact = async (tx: { actions: { data: { voter: string } }[] }) => ({ signatures: ["SIG_K1_x"], serializedTransaction: new Uint8Array([1]), voters: tx.actions.map((a) => a.data.voter) });
+            api.pushSignedTransaction = async (signed: { voters: string[] }) => {
+                pushed.push(signed.voters);
+                const id = `t${pushed.length}`;
+                chain.blocks.set(chain.head + 1, [...(chain.blocks.get(chain.head + 1) ?? []), id]);
+                return { transaction_id: id, processed: { block_num: chain.head } };
+            };
+            const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+            const spread = async (voters: string[], gapMs: number) => {
+                const calls: Promise<unknown>[] = [];
+                for (const v of voters) {
+                    calls.push(client.transactBatched(vote(v)));
+                    await pause(gapMs);
+                }
+                await Promise.all(calls);
+            };
+            await spread(["a", "b", "c"], 15);
+            assert.deepStrictEqual(pushed, [["a", "b", "c"]], "three votes 15 ms apart: one transaction");
+            pushed.length = 0;
+            // A steady stream is cut at the bound: 25 ms apart for ~0.5 s makes more than one batch.
+            await spread(["d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w"], 25);
+            assert.ok(pushed.length >= 2 && pushed.length <= 4, `batches of a steady stream: ${JSON.stringify(pushed)}`);
+            assert.deepStrictEqual(pushed.flat(), "defghijklmnopqrstuvw".split(""), "every action once, in order");
+        } finally {
+            await node.close();
+        }
+    });
+});
