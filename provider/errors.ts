@@ -55,3 +55,6 @@ export class TransactionError extends EosnetError {
         super(message, options);
     }
 }
+
+/** The planned schedule can no longer come about on this chain (eosio.system never shrinks a schedule). */
+export class ScheduleUnreachable extends EosnetError {}

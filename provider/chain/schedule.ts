@@ -4,6 +4,7 @@
 // active schedule, so a drifted election is an update that waits for the votes' repair to land.
 import { scheduleShrinkReason, scheduleShrinks } from "../../rules/schedule";
 import { Context, ResourceModule } from "../framework";
+import { ScheduleUnreachable } from "../errors";
 import { pollUntil } from "../poll";
 import { sorted } from "./common";
 import { ProducerScheduleInputs, ProducerScheduleOutputs } from "./schedule.schema";
@@ -29,6 +30,22 @@ async function observe(ctx: Context, i: ProducerScheduleInputs): Promise<Produce
     return { ...i, activeProducers: s.producers, version: s.version, lib: info.last_irreversible_block_num, headBlock: info.head_block_num };
 }
 
+/**
+ * Why unplanned producers are still elected, when it is a remainder: eosio.system keeps vote weight
+ * as a double, so withdrawing every vote a producer had can leave a tiny positive total, and it
+ * elects any registered producer whose total is above zero.
+ */
+async function remainders(ctx: Context, extra: string[]): Promise<string> {
+    if (extra.length === 0) {
+        return "";
+    }
+    const rows = await ctx.chain().rows<{ owner: string; total_votes: string }>("eosio", "eosio", "producers").catch(() => []);
+    const top = Math.max(0, ...rows.map((r) => Number(r.total_votes)));
+    const tiny = rows.filter((r) => extra.includes(r.owner) && Number(r.total_votes) > 0 && Number(r.total_votes) < top * 1e-9);
+    return tiny.length === 0 ? "" : `. ${tiny.map((r) => `${r.owner} holds a vote weight of ${Number(r.total_votes)} (of ${top} for the most voted)`).join("; ")}: ` +
+        "the remainder eosio.system's floating-point vote arithmetic can leave when every vote for a producer is withdrawn, which still elects it while it is registered";
+}
+
 async function waitFor(ctx: Context, i: ProducerScheduleInputs): Promise<ProducerScheduleOutputs> {
     const chain = ctx.chain();
     const want = JSON.stringify(sorted(i.producers));
@@ -39,6 +56,9 @@ async function waitFor(ctx: Context, i: ProducerScheduleInputs): Promise<Produce
     const version = await pollUntil(`the schedule [${sorted(i.producers).join(", ")}] to be active`, i.timeoutSeconds * 1000, 500, async () => {
         const s = await activeSchedule(ctx);
         seen = `active v${s.version} [${s.producers.join(", ")}], pending ${s.pending}`;
+        if (scheduleShrinks(s.producers, i.producers)) {
+            throw new ScheduleUnreachable(`${scheduleShrinkReason(s.producers, sorted(i.producers))}${await remainders(ctx, s.producers.filter((p) => !i.producers.includes(p)))}`);
+        }
         ctx.progress(`waiting for the planned schedule: ${seen}`, { ephemeral: true });
         return JSON.stringify(s.producers) === want ? s.version : undefined;
     }, () => `the chain has ${seen} (are the votes in, and enough stake voting?)`);

@@ -10,14 +10,9 @@ import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
 import { assertToolchain, leftovers, newTestStack, outOfBand, previewRefusal, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
-
 async function activeSchedule(rpc: JsonRpc): Promise<string[]> {
     const s = (await rpc.get_producer_schedule()) as { active: { producers: { producer_name: string }[] } };
     return s.active.producers.map((p) => p.producer_name).sort();
-}
-
-async function waitForSchedule(rpc: JsonRpc, want: string[], seconds = 240): Promise<void> {
-    await pollUntil(`schedule [${want.join(", ")}]`, seconds * 1000, 1000, async () => JSON.stringify(await activeSchedule(rpc)) === JSON.stringify([...want].sort()));
 }
 
 /** LIB moves on from where it is now. */
@@ -74,31 +69,35 @@ describe("drift: up repairs what changed behind the stack's back", function () {
         }
     });
 
-    it("1. votes and a proxy changed with another client: preview names them, up re-votes and the schedule returns", async () => {
-        const swapped = ["produceraaaa", "producerbbbb", "producercccc", STANDBY];
+    it("1. votes and a proxy changed with another client: preview names them, up re-votes them as planned", async () => {
+        // No producer loses every vote here. Swapping one out for the standby is not reliably undone:
+        // eosio.system keeps vote weight as a double, withdrawing all of a producer's votes can leave
+        // a tiny positive total, and that still elects it (seen in CI: the standby stayed in a
+        // schedule of five, which never shrinks; the provider now says so at once).
         const chain = outOfBand(endpoint, [keys.get("voteraaaaaaa")!, keys.get("proxyaaaaaaa")!, keys.get("voterbbbbbbb")!]);
-        // One transaction: votes in separate ones can straddle an election of the chain, which then
-        // elects the old and the new producers together, a schedule eosio.system never shrinks.
         await chain.actAll([
-            { actor: "voteraaaaaaa", name: "voteproducer", data: { voter: "voteraaaaaaa", proxy: "", producers: swapped } },
-            { actor: "proxyaaaaaaa", name: "voteproducer", data: { voter: "proxyaaaaaaa", proxy: "", producers: swapped } },
+            { actor: "voteraaaaaaa", name: "voteproducer", data: { voter: "voteraaaaaaa", proxy: "", producers: ["produceraaaa", "producerbbbb", "producercccc"] } },
+            { actor: "proxyaaaaaaa", name: "voteproducer", data: { voter: "proxyaaaaaaa", proxy: "", producers: ["produceraaaa", "producerbbbb", "producerdddd"] } },
             { actor: "voterbbbbbbb", name: "voteproducer", data: { voter: "voterbbbbbbb", proxy: "", producers: ["produceraaaa"] } },
         ]);
-        await waitForSchedule(rpc, swapped);
+        const voters = async () => {
+            const rows = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "voters", limit: 10 })).rows as { owner: string; proxy: string; producers: string[] }[];
+            return (n: string) => rows.find((v) => v.owner === n)!;
+        };
+        await pollUntil("the out-of-band votes in a block", 60_000, 500, async () => (await voters())("voterbbbbbbb").proxy === "");
+        assert.deepEqual((await voters())("voteraaaaaaa").producers, ["produceraaaa", "producerbbbb", "producercccc"], "the drift is on the chain");
 
         const preview = await refreshedPreview(t);
         assert.match(preview.text, /eosnet:chain:Vote: \(update\)[\s\S]*?producers/, "the vote drift names producers");
         assert.match(preview.text, /eosnet-vote-voterbbbbbbb[\s\S]*?proxy/, "the proxy drift names proxy");
-        assert.match(preview.text, /eosnet:chain:ProducerSchedule: \(update\)/);
-        assert.equal(preview.changes.update, 4, JSON.stringify(preview.changes));
+        assert.equal(preview.changes.update, 3, JSON.stringify(preview.changes));
 
         await t.stack.up({ refresh: true, onOutput: progress });
-        assert.deepEqual(await activeSchedule(rpc), PRODUCERS);
-        const voters = (await rpc.get_table_rows({ code: "eosio", scope: "eosio", table: "voters", limit: 10 })).rows as { owner: string; proxy: string; producers: string[] }[];
-        const row = (n: string) => voters.find((v) => v.owner === n)!;
+        const row = await voters();
         assert.deepEqual(row("voteraaaaaaa").producers, PRODUCERS);
         assert.deepEqual(row("proxyaaaaaaa").producers, PRODUCERS);
         assert.equal(row("voterbbbbbbb").proxy, "proxyaaaaaaa");
+        assert.deepEqual(await activeSchedule(rpc), PRODUCERS);
         await t.stack.up({ refresh: true, expectNoChanges: true, onOutput: progress });
     });
 

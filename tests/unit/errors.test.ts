@@ -7,7 +7,8 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { ChainApiError, EosnetError, NodeUnreachable, TransactionError, WaitTimedOut } from "../../provider/errors";
+import { ChainApiError, EosnetError, NodeUnreachable, ScheduleUnreachable, TransactionError, WaitTimedOut } from "../../provider/errors";
+import { producerSchedule } from "../../provider/chain/schedule";
 import { pollUntil } from "../../provider/poll";
 import { ChainClient, fetchWithDeadline } from "../../provider/chain/client";
 import { EosnetProvider } from "../../provider/provider";
@@ -190,5 +191,35 @@ describe("errors: told apart by class, causes kept", function () {
         } finally {
             await node.close();
         }
+    });
+});
+
+describe("errors: a schedule the chain can no longer reach", () => {
+    const planned = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
+    const chainWith = (active: string[], votes: Record<string, number>) => ({
+        post: async (p: string) => {
+            assert.equal(p, "/v1/chain/get_producer_schedule");
+            return { active: { version: 3, producers: active.map((producer_name) => ({ producer_name })) }, pending: null, proposed: null };
+        },
+        rows: async () => Object.entries(votes).map(([owner, v]) => ({ owner, total_votes: v.toFixed(17) })),
+        getInfo: async () => assert.fail("no wait for LIB: the schedule is never reached"),
+    });
+    const ctxOn = (chain: object) => ({ config: { endpoint: "http://stand-in", keys: [] }, chain: () => chain, progress: () => undefined, preview: false }) as unknown as Context;
+
+    it("fails at once, naming a remainder of withdrawn votes that keeps a producer elected", async () => {
+        const chain = chainWith([...planned, "producereeee"], { produceraaaa: 2.7e20, producerbbbb: 2.0e20, producercccc: 2.0e20, producerdddd: 2.0e20, producereeee: 32768 });
+        const started = Date.now();
+        const err = await producerSchedule.update!(ctxOn(chain), "schedule", {} as never, { producers: planned, timeoutSeconds: 600 }).then(() => undefined, (e) => e);
+        assert.ok(err instanceof ScheduleUnreachable, String(err));
+        assert.ok(Date.now() - started < 5000, "no waiting for the timeout");
+        assert.match(err.message, /never shrinks the schedule/);
+        assert.match(err.message, /producereeee holds a vote weight of 32768 .*floating-point/);
+    });
+
+    it("says no more than the rule when the extra producer is really voted", async () => {
+        const chain = chainWith([...planned, "producereeee"], { produceraaaa: 2.7e20, producerbbbb: 2.0e20, producercccc: 2.0e20, producerdddd: 2.0e20, producereeee: 1.0e20 });
+        const err = await producerSchedule.update!(ctxOn(chain), "schedule", {} as never, { producers: planned, timeoutSeconds: 600 }).then(() => undefined, (e) => e);
+        assert.ok(err instanceof ScheduleUnreachable, String(err));
+        assert.doesNotMatch(err.message, /floating-point/);
     });
 });
