@@ -142,9 +142,36 @@ describe("chain client: a transaction missing from the blocks", function () {
     });
 });
 
+const vote = (voter: string) => [{ account: "eosio", name: "voteproducer", authorization: [{ actor: voter, permission: "active" }], data: { voter } }];
+
+/**
+ * A client whose signed transactions carry their voters' names, against the stand-in chain: each
+ * push is recorded in `tried`; one `refuse` answers with an error fails, any other is `applied` and
+ * lands in the next block.
+ */
+function votingClient(url: string, chain: FakeChain, refuse: (voters: string[]) => Error | undefined = () => undefined) {
+    const client = new ChainClient(url, undefined, []);
+    const api = (client as unknown as { api: Record<string, unknown> }).api;
+    const tried: string[][] = [];
+    const applied: string[][] = [];
+    let ids = 0;
+    api.transact = async (tx: { actions: { data: { voter: string } }[] }) => ({ signatures: ["SIG_K1_x"], serializedTransaction: new Uint8Array([1]), voters: tx.actions.map((a) => a.data.voter) });
+    api.pushSignedTransaction = async (signed: { voters: string[] }) => {
+        tried.push(signed.voters);
+        const refusal = refuse(signed.voters);
+        if (refusal) {
+            throw refusal;
+        }
+        applied.push(signed.voters);
+        const id = `t${++ids}`;
+        chain.blocks.set(chain.head + 1, [...(chain.blocks.get(chain.head + 1) ?? []), id]);
+        return { transaction_id: id, processed: { block_num: chain.head } };
+    };
+    return { client, tried, applied };
+}
+
 describe("chain client: transactions the chain stops for their CPU time", function () {
     this.timeout(20_000);
-    const vote = (voter: string) => [{ account: "eosio", name: "voteproducer", authorization: [{ actor: voter, permission: "active" }], data: { voter } }];
     const tooLong = (n: number) => Object.assign(new Error("tx_cpu_usage_exceeded"), { json: { error: { name: "tx_cpu_usage_exceeded",
         details: [{ message: `transaction ${n} was executing for too long ${n * 100000}us reached on chain max_transaction_cpu_usage 400000us` }] } } });
 
@@ -152,22 +179,8 @@ describe("chain client: transactions the chain stops for their CPU time", functi
         const chain: FakeChain = { head: 10, blocks: new Map() };
         const node = await fakeNode(chain);
         try {
-            const client = new ChainClient(node.url, undefined, []);
-            const api = (client as unknown as { api: Record<string, unknown> }).api;
-            const tried: string[][] = [];
-            const applied: string[][] = [];
-            api.transact = async (tx: { actions: { data: { voter: string } }[] }) => ({ signatures: ["SIG_K1_x"], serializedTransaction: new Uint8Array([1]), voters: tx.actions.map((a) => a.data.voter) });
-            api.pushSignedTransaction = async (signed: { voters: string[] }) => {
-                tried.push(signed.voters);
-                // The chain takes at most three actions' CPU time in one transaction.
-                if (signed.voters.length > 3) {
-                    throw tooLong(signed.voters.length);
-                }
-                applied.push(signed.voters);
-                const id = `t${applied.length}`;
-                chain.blocks.set(chain.head + 1, [...(chain.blocks.get(chain.head + 1) ?? []), id]);
-                return { transaction_id: id, processed: { block_num: chain.head } };
-            };
+            // The chain takes at most three actions' CPU time in one transaction.
+            const { client, tried, applied } = votingClient(node.url, chain, (voters) => (voters.length > 3 ? tooLong(voters.length) : undefined));
             // One transaction of three parts (two accounts of two actions and one of one) and one of two parts.
             const parts = (names: string[]) => names.map((n) => (n.endsWith("2") ? [...vote(n), ...vote(n)] : vote(n)));
             const totals: number[] = [];
@@ -184,22 +197,12 @@ describe("chain client: transactions the chain stops for their CPU time", functi
 
 describe("chain client: concurrent callers' actions in one transaction", function () {
     this.timeout(20_000);
-    const vote = (voter: string) => [{ account: "eosio", name: "voteproducer", authorization: [{ actor: voter, permission: "active" }], data: { voter } }];
 
     it("waits for callers that arrive spread out (each 15 ms after the one before), within a bound", async () => {
         const chain: FakeChain = { head: 10, blocks: new Map() };
         const node = await fakeNode(chain);
         try {
-            const client = new ChainClient(node.url, undefined, []);
-            const api = (client as unknown as { api: Record<string, unknown> }).api;
-            const pushed: string[][] = [];
-            api.transact = async (tx: { actions: { data: { voter: string } }[] }) => ({ signatures: ["SIG_K1_x"], serializedTransaction: new Uint8Array([1]), voters: tx.actions.map((a) => a.data.voter) });
-            api.pushSignedTransaction = async (signed: { voters: string[] }) => {
-                pushed.push(signed.voters);
-                const id = `t${pushed.length}`;
-                chain.blocks.set(chain.head + 1, [...(chain.blocks.get(chain.head + 1) ?? []), id]);
-                return { transaction_id: id, processed: { block_num: chain.head } };
-            };
+            const { client, applied: pushed } = votingClient(node.url, chain);
             const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
             const spread = async (voters: string[], gapMs: number) => {
                 const calls: Promise<unknown>[] = [];
