@@ -47,14 +47,29 @@ export function legacyPublicKey(text: string): string {
  */
 export function derivedKeyPair(seedPrivateKey: string, account: string): { privateKey: string; publicKey: string } {
     const crypto = require("crypto");
-    const { binaryToBase58, privateKeyToLegacyString, stringToPrivateKey, KeyType } = require("eosjs/dist/eosjs-numeric");
-    // The seed's 32 bytes, not its text: 5K... and PVT_K1_... of one key derive the same keys.
-    const seed = Buffer.from(stringToPrivateKey(seedPrivateKey).data);
-    const secret: Buffer = crypto.createHash("sha256").update("eos-network derived key\0").update(seed).update(`\0${account}`).digest();
+    const { binaryToBase58, privateKeyToLegacyString, KeyType } = require("eosjs/dist/eosjs-numeric");
+    const secret: Buffer = crypto.createHash("sha256").update("eos-network derived key\0").update(seedBytes(seedPrivateKey)).update(`\0${account}`).digest();
     // libsecp256k1 (native): ~10x faster than OpenSSL's generic curve, ~50x than JS; a distribution derives thousands.
     const point = Buffer.from((require("secp256k1") as typeof import("secp256k1")).publicKeyCreate(secret, true));
     const check: Buffer = crypto.createHash("ripemd160").update(point).digest().subarray(0, 4);
-    return { privateKey: privateKeyToLegacyString({ type: KeyType.k1, data: secret }), publicKey: `EOS${binaryToBase58(Buffer.concat([point, check]))}` };
+    let privateKey: string | undefined;
+    // The private key's text only when something signs: a preview's diff needs only the public keys.
+    return {
+        publicKey: `EOS${binaryToBase58(Buffer.concat([point, check]))}`,
+        get privateKey() {
+            return (privateKey ??= privateKeyToLegacyString({ type: KeyType.k1, data: secret }));
+        },
+    };
+}
+
+/** The seed's 32 bytes, not its text: 5K... and PVT_K1_... of one key derive the same keys. Parsed once per seed. */
+let lastSeed: { text: string; bytes: Buffer } | undefined;
+function seedBytes(seedPrivateKey: string): Buffer {
+    if (lastSeed?.text !== seedPrivateKey) {
+        const { stringToPrivateKey } = require("eosjs/dist/eosjs-numeric");
+        lastSeed = { text: seedPrivateKey, bytes: Buffer.from(stringToPrivateKey(seedPrivateKey).data) };
+    }
+    return lastSeed.bytes;
 }
 
 /** Antelope takes only "canonical" K1 signatures: r and s each below 2^247 in their leading bytes. */
