@@ -167,7 +167,7 @@ export class Pusher {
     retryMissing = false;
 
     constructor(readonly endpoint: string, chainId: string, keys: Map<string, KeyPairText>) {
-        const fetchFn = (url: string, init: RequestInit) => fetchWithDeadline(url, init, 30_000);
+        const fetchFn = (url: string, init: { method?: string; body?: string }) => fetchWithDeadline(url, init, 30_000);
         this.rpc = new JsonRpc(endpoint, { fetch: fetchFn as never });
         for (const [actor, k] of keys) {
             this.keyOf.set(actor, k.publicKey);

@@ -15,7 +15,7 @@ export interface Sample {
 }
 
 export function rpcFor(endpoint: string): JsonRpc {
-    return new JsonRpc(endpoint, { fetch: ((url: string, init: RequestInit) => fetchWithDeadline(url, init, 15_000)) as never });
+    return new JsonRpc(endpoint, { fetch: ((url: string, init: { method?: string; body?: string }) => fetchWithDeadline(url, init, 15_000)) as never });
 }
 
 export class ChainWatch {

@@ -7,6 +7,7 @@ import { publicKeyOf, signDigest } from "../../keys/keys";
 import { convertLegacyPublicKey } from "eosjs/dist/eosjs-numeric";
 import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
+import { HttpAnswer, httpRequest, HttpTimeout } from "./http";
 
 export interface Authorization {
     actor: string;
@@ -77,17 +78,16 @@ export function isTransientCpuFailure(message: string): boolean {
     return /executing for too long|deadline exceeded|tx_cpu_usage_exceeded|billed CPU time .* is greater than|exceeded the current block|too many transactions/i.test(message);
 }
 
-/** fetch with a deadline and an error that names the endpoint (Node's fetch can otherwise hang). */
-export async function fetchWithDeadline(url: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
+/** A chain API request with a deadline and an error that names the endpoint (a node can otherwise hang a call). */
+export async function fetchWithDeadline(url: string, init: { method?: string; body?: string }, timeoutMs = CALL_TIMEOUT_MS): Promise<HttpAnswer> {
     try {
-        return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+        return await httpRequest(url, init, timeoutMs);
     } catch (e) {
-        const err = e as Error & { cause?: { code?: string; message?: string } };
-        if (err.name === "TimeoutError" || err.name === "AbortError") {
+        if (e instanceof HttpTimeout) {
             throw new NodeUnreachable(url, true, `no answer from ${url} within ${timeoutMs / 1000}s`, { cause: e });
         }
-        const why = err.cause?.code ?? err.cause?.message ?? err.message;
-        throw new NodeUnreachable(url, false, `cannot reach ${url}: ${why}`, { cause: e });
+        const err = e as Error & { code?: string };
+        throw new NodeUnreachable(url, false, `cannot reach ${url}: ${err.code ?? err.message}`, { cause: e });
     }
 }
 
@@ -132,7 +132,7 @@ export class ChainClient {
     ) {
         this.endpoints = [endpoint, ...fallbackEndpoints.filter((e) => e !== endpoint)];
         // eosjs calls go through the same failover as the provider's own calls.
-        const failoverFetch = (url: string, init: RequestInit) => this.fetch(url.slice(endpoint.length), init);
+        const failoverFetch = (url: string, init: { method?: string; body?: string }) => this.fetch(url.slice(endpoint.length), init);
         this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
         for (const k of privateKeys) {
             this.ownKeys.set(convertLegacyPublicKey(publicKeyOf(k)), k);
@@ -193,7 +193,7 @@ export class ChainClient {
      * A request to `path` on the answering node; when no node answers there, the next one of the
      * same chain is tried (all are checked against the chain id before anything is signed).
      */
-    private async fetch(path: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
+    private async fetch(path: string, init: { method?: string; body?: string }, timeoutMs = CALL_TIMEOUT_MS): Promise<HttpAnswer> {
         if (path === "/v1/producer/schedule_protocol_feature_activations") {
             // Scheduling a feature is about the node that produces (the boot producer): never another.
             return fetchWithDeadline(`${this.endpoint}${path}`, init, timeoutMs);

@@ -106,6 +106,66 @@ describe("errors: told apart by class, causes kept", function () {
         }
     });
 
+    it("calls to a node share one kept-alive connection; a connection the node closes after answering costs no call", async () => {
+        let connections = 0;
+        const server = http.createServer((req, res) => {
+            req.resume();
+            req.on("end", () => {
+                res.setHeader("content-type", "application/json");
+                res.end(JSON.stringify(INFO));
+            });
+        });
+        server.on("connection", () => connections++);
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+        try {
+            const client = new ChainClient(url, undefined, []);
+            for (let i = 0; i < 20; i++) {
+                assert.equal((await client.getInfo()).head_block_num, 10);
+            }
+            assert.equal(connections, 1, "one connection for 20 calls in a row");
+        } finally {
+            server.closeAllConnections();
+            await new Promise<void>((r) => server.close(() => r()));
+        }
+        // A node that resets each connection right after its answer: the next call may go out on
+        // the dead connection before its reset is seen, and must then go again on a fresh one.
+        const rude = net.createServer((socket) => {
+            socket.once("data", () => {
+                const body = JSON.stringify(INFO);
+                socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`, () => socket.resetAndDestroy());
+            });
+            socket.on("error", () => undefined);
+        });
+        await new Promise<void>((r) => rude.listen(0, "127.0.0.1", r));
+        const rudeUrl = `http://127.0.0.1:${(rude.address() as net.AddressInfo).port}`;
+        try {
+            const client = new ChainClient(rudeUrl, undefined, []);
+            for (let i = 0; i < 30; i++) {
+                assert.equal((await client.getInfo()).head_block_num, 10, `call ${i}`);
+            }
+        } finally {
+            await new Promise<void>((r) => rude.close(() => r()));
+        }
+    });
+
+    it("an answer cut short is a NodeUnreachable, not a parse error", async () => {
+        const cut = net.createServer((socket) => {
+            socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"chain_id\":", () => socket.destroy()));
+            socket.on("error", () => undefined);
+        });
+        await new Promise<void>((r) => cut.listen(0, "127.0.0.1", r));
+        const url = `http://127.0.0.1:${(cut.address() as net.AddressInfo).port}`;
+        try {
+            const e = await fetchWithDeadline(`${url}/v1/chain/get_info`, { method: "POST", body: "{}" }, 2000).then(() => undefined, (x: unknown) => x);
+            assert.ok(e instanceof NodeUnreachable, `got ${String(e)}`);
+            assert.equal(e.timedOut, false);
+            assert.match(e.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chain\/get_info: /);
+        } finally {
+            await new Promise<void>((r) => cut.close(() => r()));
+        }
+    });
+
     it("a wait that times out through the real poll helper is a WaitTimedOut with the last attempt's failure as cause", async () => {
         const url = `http://127.0.0.1:${await closedPort()}/v1/chain/get_info`;
         let attempts = 0;
