@@ -93,12 +93,34 @@ export function hostTarget(outputs: StackOutputs, name: string, env: NodeJS.Proc
     return { kind: "tcp", host: url.hostname, port: Number(url.port) };
 }
 
-/** undefined when the port accepts a connection in time, else why not (short). */
-export function knock(target: EngineTarget, timeoutMs = HOST_TIMEOUT_MS): Promise<string | undefined> {
+/**
+ * undefined when the port accepts a connection in time, else why not (short). A timeout is tried
+ * once more on a fresh socket: one lost SYN (a neighbour entry being resolved again on a busy
+ * machine) is not a host down. A timer that fires looks once more after the loop's I/O: a connect
+ * the kernel completed while this process was busy counts.
+ */
+export async function knock(target: EngineTarget, timeoutMs = HOST_TIMEOUT_MS): Promise<string | undefined> {
+    const first = await knockOnce(target, timeoutMs);
+    if (first !== TIMED_OUT) return first;
+    const second = await knockOnce(target, timeoutMs);
+    return second === TIMED_OUT ? `timed out twice after ${timeoutMs / 1000}s` : second;
+}
+
+const TIMED_OUT = "timed out";
+
+export function knockOnce(target: EngineTarget, timeoutMs: number): Promise<string | undefined> {
     return new Promise((resolve) => {
         const socket = target.kind === "unix" ? net.connect({ path: target.path }) : net.connect({ host: target.host, port: target.port });
-        const done = (why: string | undefined) => { socket.destroy(); clearTimeout(timer); resolve(why); };
-        const timer = setTimeout(() => done(`timed out after ${timeoutMs / 1000}s`), timeoutMs);
+        let settled = false;
+        const done = (why: string | undefined) => {
+            if (settled) return;
+            settled = true;
+            socket.destroy();
+            clearTimeout(timer);
+            resolve(why);
+        };
+        // setImmediate runs after the poll phase, which delivers a connect already made.
+        const timer = setTimeout(() => setImmediate(() => done(TIMED_OUT)), timeoutMs);
         socket.once("connect", () => done(undefined));
         socket.once("error", (e: NodeJS.ErrnoException) => done(errorText(e)));
     });

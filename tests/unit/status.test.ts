@@ -8,7 +8,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import {
-    assess, collect, engineTarget, hostTarget, knock, NodeReading, parseOutputs, readNode, render, Scan, scanSigners, StackOutputs, verdict,
+    assess, collect, engineTarget, hostTarget, knock, knockOnce, NodeReading, parseOutputs, readNode, render, Scan, scanSigners, StackOutputs, verdict,
 } from "../../scripts/status";
 
 const CHAIN = "36d9db49a0e5b7c2f0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3";
@@ -178,6 +178,11 @@ describe("status: where a host's engine is knocked at", () => {
             assert.equal(await knock({ kind: "unix", path: path.join(dir, "docker.sock") }), undefined);
             assert.equal(await knock({ kind: "tcp", host: "127.0.0.1", port: await closedPort() }), "connection refused");
             assert.equal(await knock({ kind: "unix", path: path.join(dir, "none.sock") }), "no such socket");
+            // Busy past the timeout right after dialling (a loaded machine): the connect the kernel made counts.
+            const busy = knockOnce({ kind: "tcp", host: "127.0.0.1", port }, 50);
+            const until = Date.now() + 300;
+            while (Date.now() < until) { /* the loop is blocked */ }
+            assert.equal(await busy, undefined);
         } finally {
             tcp.close();
             unix.close();
