@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, NODE_IMAGE, newTestStack, PRODUCERS, progress, ROOT, signersSince, stackKeys, statusOf, TestStack } from "../integration/harness";
+import { assertToolchain, chainRpc, freePort, leftovers, newTestStack, NODE_IMAGE, PRODUCERS, progress, ROOT, signersSince, stackKeys, statusOf, TestStack } from "../integration/harness";
 
 const CLUSTER = path.join(ROOT, "scripts", "cluster");
 const POLICY_PACK = path.join(ROOT, "policies");
@@ -114,7 +114,7 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
         const kubectl = kubectlIn(() => kubeconfig, namespace);
         const pod = (role: string) => `eosnet-${t!.name}-${role}-0`;
         const cleos = async (role: string, ...args: string[]) => JSON.parse(await kubectl("exec", pod(role), "-c", "nodeos", "--", "cleos", "-u", "http://127.0.0.1:8888", ...args));
-        const rpc = (port: number) => new JsonRpc(`http://${NODE_ADDRESS}:${port}`, { fetch: fetch as never });
+        const rpc = (port: number) => chainRpc(`http://${NODE_ADDRESS}:${port}`);
         const bootRpc = () => rpc(30888);
 
         /** The node's pod exists again and is Ready (the StatefulSet controller makes it anew). */
@@ -278,7 +278,7 @@ describe("on Kubernetes: a real cluster made on this machine", function () {
         let bootHttp = 0;
         const namespace = `eosnet-itest-${crypto.randomBytes(3).toString("hex")}`;
         const kubectl = kubectlIn(() => kubeconfig, namespace);
-        const bootRpc = () => new JsonRpc(`http://${MACHINE_ADDRESS}:${bootHttp}`, { fetch: fetch as never });
+        const bootRpc = () => chainRpc(`http://${MACHINE_ADDRESS}:${bootHttp}`);
         const cleos = async (role: string, ...args: string[]) => JSON.parse(await kubectl("exec", `eosnet-${t!.name}-${role}-0`, "-c", "nodeos", "--", "cleos", "-u", "http://127.0.0.1:8888", ...args));
         const bootContainer = () => `eosnet-${t!.name}-boot`;
         // One cluster is one host: losing it stops LIB, which host-loss-survival refuses; here that is the point.

@@ -5,8 +5,7 @@ import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, signersSince, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
+import { assertToolchain, chainRpc, freePort, leftovers, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, signersSince, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
 describe("boot: a 4-producer network from genesis", function () {
     this.timeout(20 * 60 * 1000);
@@ -39,7 +38,7 @@ describe("boot: a 4-producer network from genesis", function () {
         assert.deepEqual(res.outputs.plannedSchedule.value, PRODUCERS, "the planned schedule is what the chain elected");
         firstChainId = res.outputs.chainId.value;
 
-        const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as any });
+        const rpc = chainRpc(res.outputs.httpEndpoint.value);
         const schedule: any = await rpc.get_producer_schedule();
         assert.deepEqual(schedule.active.producers.map((p: any) => p.producer_name).sort(), PRODUCERS);
 
@@ -96,7 +95,7 @@ describe("boot: a 4-producer network from genesis", function () {
         assert.equal(run.status, 0, `pulumi import failed:\n${run.stdout}\n${run.stderr}`);
         const imported = (await t.stack.exportStack()).deployment.resources as { urn: string; type: string; id: string; outputs: Record<string, any> }[];
         const byName = (n: string) => imported.find((r) => r.urn.endsWith(`::${n}`))!;
-        const rpc = new JsonRpc(`http://127.0.0.1:${cfg.bootNode.httpPort}`, { fetch: fetch as any });
+        const rpc = chainRpc(`http://127.0.0.1:${cfg.bootNode.httpPort}`);
         const account: any = await rpc.get_account("voteraaaaaaa");
         assert.equal(byName("imported-account").outputs.cpu, account.self_delegated_bandwidth.cpu_weight);
         const { PublicKey } = await import("eosjs/dist/eosjs-key-conversions");
@@ -141,7 +140,7 @@ describe("boot: a 4-producer network from genesis", function () {
 
         const res = await t.stack.up({ onOutput: progress });
         assert.deepEqual(res.outputs.activeProducers.value, expected);
-        const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as any });
+        const rpc = chainRpc(res.outputs.httpEndpoint.value);
         const schedule: any = await rpc.get_producer_schedule();
         assert.deepEqual(schedule.active.producers.map((p: any) => p.producer_name).sort(), expected);
         const start = await rpc.get_info();

@@ -8,7 +8,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import { parseNetworkPlan, rawStackConfig } from "../../config";
 import { derivedKeyPair } from "../../keys/keys";
 import type { PlannedAccount } from "../../planning/plan";
-import { assertToolchain, freePort, NODE_IMAGE, outOfBand, PRODUCERS, progress, stackKeys, TestStack, newTestStack } from "./harness";
+import { assertToolchain, chainRpc, freePort, newTestStack, NODE_IMAGE, outOfBand, PRODUCERS, progress, stackKeys, TestStack } from "./harness";
 
 const COUNT = 1000;
 
@@ -72,7 +72,7 @@ describe("distribution: 1000 generated accounts as one resource", function () {
         assert.equal(res.summary.result, "succeeded");
         assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
         endpoint = res.outputs.httpEndpoint.value;
-        rpc = new JsonRpc(endpoint, { fetch: fetch as never });
+        rpc = chainRpc(endpoint);
         const keys = await stackKeys(t);
         seedKey = keys.get("eosnet-distribution-seed") ?? "";
         assert.ok(seedKey, "the seed is a KeyPair of the stack");

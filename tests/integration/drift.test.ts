@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, leftovers, newTestStack, outOfBand, previewRefusal, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
+import { assertToolchain, chainRpc, leftovers, newTestStack, outOfBand, previewRefusal, PRODUCERS, progress, ROOT, signersSince, stackKeys, STANDBY, standbyNetworkConfig, TestStack } from "./harness";
 
 async function activeSchedule(rpc: JsonRpc): Promise<string[]> {
     const s = (await rpc.get_producer_schedule()) as { active: { producers: { producer_name: string }[] } };
@@ -58,7 +58,7 @@ describe("drift: up repairs what changed behind the stack's back", function () {
         assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
         endpoint = res.outputs.httpEndpoint.value;
         chainId = res.outputs.chainId.value;
-        rpc = new JsonRpc(endpoint, { fetch: fetch as never });
+        rpc = chainRpc(endpoint);
         assert.equal((await rpc.get_info()).chain_id, chainId, "the chain id computed from the genesis is the node's");
         keys = await stackKeys(t);
     });
@@ -165,7 +165,7 @@ describe("drift: up repairs what changed behind the stack's back", function () {
         const headBefore = (await rpc.get_info()).head_block_num;
         docker("rm", "-f", node("boot"));
         // The producers carry on without it.
-        const producerRpc = new JsonRpc(`http://127.0.0.1:${cfg.producers[0].httpPort}`, { fetch: fetch as never });
+        const producerRpc = chainRpc(`http://127.0.0.1:${cfg.producers[0].httpPort}`);
         await libAdvances(producerRpc);
 
         const preview = await refreshedPreview(t);
@@ -285,7 +285,7 @@ describe("drift: an up killed with SIGKILL mid-boot is finished by the next npm 
         assert.match(out, /Resources:/);
         const outputs = await t.stack.outputs();
         assert.deepEqual(outputs.activeProducers.value, PRODUCERS);
-        const rpc = new JsonRpc(outputs.httpEndpoint.value, { fetch: fetch as never });
+        const rpc = chainRpc(outputs.httpEndpoint.value);
         for (const account of [...PRODUCERS, STANDBY, "voteraaaaaaa", "proxyaaaaaaa", "voterbbbbbbb"]) {
             assert.ok(await rpc.get_account(account), `${account} exists`);
         }

@@ -6,9 +6,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { JsonRpc } from "eosjs";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { assertToolchain, freePort, leftovers, NODE_IMAGE, progress, ROOT } from "./harness";
+import { assertToolchain, chainRpc, freePort, leftovers, NODE_IMAGE, progress, ROOT } from "./harness";
 
 const WORK_DIR = path.join(ROOT, "examples", "team-contract");
 const PROJECT = "eosnet-example-team";
@@ -49,7 +48,7 @@ describe("examples/team-contract: another program imports the Network component 
     it("boots the network, sets the program's contract on its account and runs its setup action; a second up changes nothing; destroy leaves nothing", async () => {
         const res = await stack!.up({ onOutput: progress });
         assert.equal(res.summary.result, "succeeded");
-        const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as never });
+        const rpc = chainRpc(res.outputs.httpEndpoint.value);
         assert.equal((await rpc.get_info()).chain_id, res.outputs.chainId.value);
 
         const code = (await rpc.fetch("/v1/chain/get_code_hash", { account_name: "hello" })) as { code_hash: string };

@@ -7,11 +7,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { Api, JsonRpc } from "eosjs";
+import { Api } from "eosjs";
 import { JsSignatureProvider } from "eosjs/dist/eosjs-jssig";
 import { connectDocker, listLabelled } from "../../provider/docker/engine";
 import { objectsLabelled, removeDirectly } from "../../bench/floor";
 import { LABEL_STACK } from "../../rules/labels";
+import { chainRpc } from "../chainRpc";
+
+export { chainRpc };
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -258,7 +261,7 @@ export async function previewRefusal(stack: Stack, opts: { refresh?: boolean; po
 
 /** An eosjs client of the test's own (not the provider's) that signs with `keys`: changes behind the stack's back. */
 export function outOfBand(endpoint: string, keys: string[]) {
-    const rpc = new JsonRpc(endpoint, { fetch: fetch as never });
+    const rpc = chainRpc(endpoint);
     const api = new Api({ rpc, signatureProvider: new JsSignatureProvider(keys), textDecoder: new TextDecoder() as never, textEncoder: new TextEncoder() });
     const act = (actor: string, name: string, data: object, contract = "eosio") =>
         api.transact({ actions: [{ account: contract, name, authorization: [{ actor, permission: "active" }], data }] }, { blocksBehind: 3, expireSeconds: 60 });

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { createTestHosts, cutOff, destroyTestHosts, dockerCli, heal, replaceWithEmpty, startEngine, stopEngine, TestHost, TestHosts } from "../hosts/testHosts";
-import { assertToolchain, NODE_IMAGE, newTestStack, previewRefusal, PRODUCERS, progress, ROOT, stackKeys, statusOf, TestStack } from "./harness";
+import { assertToolchain, chainRpc, newTestStack, NODE_IMAGE, previewRefusal, PRODUCERS, progress, ROOT, stackKeys, statusOf, TestStack } from "./harness";
 
 const POLICY_PACK = path.join(ROOT, "policies");
 // Producer i on host i+1 (the boot node beside produceraaaa on host1); host5 is a spare for the move.
@@ -27,7 +27,7 @@ describe("several hosts: 4 producers on 4 docker engines, reached over TLS and s
     const container = (role: string) => `eosnet-${t.name}-${role}`;
     const hostOf = (name: string) => hosts.find((h) => h.name === name.replace("host", "eosth"))!;
     const endpoint = (h: TestHost, port: number) => `http://${h.address}:${port}`;
-    const rpcOn = (h: TestHost, port: number) => new JsonRpc(endpoint(h, port), { fetch: fetch as never });
+    const rpcOn = (h: TestHost, port: number) => chainRpc(endpoint(h, port));
 
     /** cleos of the node image, run in a node's container on its own host (over that host's engine). */
     const cleos = async (h: TestHost, role: string, args: string[]) =>

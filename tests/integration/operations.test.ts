@@ -11,7 +11,7 @@ import * as path from "path";
 import { JsonRpc } from "eosjs";
 import { formatAsset, readAnyAsset } from "../../rules/assets";
 import { pollUntil } from "../../provider/poll";
-import { assertToolchain, blocksBetween, faketimeImage, freePort, leftovers, moveClocks, newTestStack, nodeTroubles, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, blocksBetween, chainRpc, faketimeImage, freePort, leftovers, moveClocks, newTestStack, nodeTroubles, outOfBand, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
 const STANDBY = "producereeee";
@@ -81,7 +81,7 @@ describe("operations on a resigned network: upgrade, growth, key rotation, remov
         t = await newTestStack(cfg);
         const res = await t.stack.up({ onOutput: progress });
         assert.deepEqual(res.outputs.activeProducers.value, PRODUCERS);
-        rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as never });
+        rpc = chainRpc(res.outputs.httpEndpoint.value);
     });
 
     after(async () => {

@@ -3,8 +3,7 @@
 // is the chain's own (min_activated_stake is a raw amount), naming a field the user writes.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, previewRefusal, progress, signersSince, TestStack } from "./harness";
+import { assertToolchain, chainRpc, freePort, leftovers, newTestStack, NODE_IMAGE, previewRefusal, progress, signersSince, TestStack } from "./harness";
 import { stackConfigMap } from "../stackFiles";
 
 const DEV_PRODUCERS = ["produceraaaa", "producerbbbb", "producercccc", "producerdddd"];
@@ -72,7 +71,7 @@ describe("core symbol: the dev stack in EOS", function () {
         // A defaulted amount, in EOS: a producer's liquid 9.0000 EOS (stakeRule.maxLiquid's default).
         assert.equal(cleos(boot, "get", "currency", "balance", "eosio.token", "produceraaaa", "EOS").trim(), "9.0000 EOS");
 
-        const rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as never });
+        const rpc = chainRpc(res.outputs.httpEndpoint.value);
         const start = await rpc.get_info();
         const seen = await signersSince(rpc, start.head_block_num + 1, DEV_PRODUCERS, 2 * 12 * DEV_PRODUCERS.length);
         assert.deepEqual([...seen].sort(), DEV_PRODUCERS, "every scheduled producer signs within two rounds");

@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
+import { assertToolchain, chainRpc, freePort, leftovers, newTestStack, NODE_IMAGE, previewRefusal, progress, ROOT, stackKeys, TestStack } from "./harness";
 
 const TOKEN_BUILD = path.join(ROOT, ".eosnet", "contracts", "eosio.token", "eosio.token");
 
@@ -107,7 +107,7 @@ describe("team: a contract team's accounts, permissions, contract and setup acti
         await setTeam([teamToken()]);
         const res = await t.stack.up({ onOutput: progress });
         assert.equal(res.summary.result, "succeeded");
-        rpc = new JsonRpc(res.outputs.httpEndpoint.value, { fetch: fetch as never });
+        rpc = chainRpc(res.outputs.httpEndpoint.value);
 
         // Through the image's cleos.
         assert.match(cleos("get", "code", "teamtoken"), new RegExp(`code hash: ${sha256(path.join(dir, "token.wasm"))}`));

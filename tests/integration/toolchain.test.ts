@@ -4,8 +4,7 @@ import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { JsonRpc } from "eosjs";
-import { assertToolchain, freePort, leftovers, newTestStack, NODE_IMAGE, progress, TestStack } from "./harness";
+import { assertToolchain, chainRpc, freePort, leftovers, newTestStack, NODE_IMAGE, progress, TestStack } from "./harness";
 
 describe("toolchain: one nodeos container through pulumi up/destroy", function () {
     this.timeout(15 * 60 * 1000);
@@ -30,7 +29,7 @@ describe("toolchain: one nodeos container through pulumi up/destroy", function (
         const endpoint = res.outputs.httpEndpoint.value;
         assert.equal(endpoint, `http://127.0.0.1:${httpPort}`);
 
-        const rpc = new JsonRpc(endpoint, { fetch: fetch as any });
+        const rpc = chainRpc(endpoint);
         const first = await rpc.get_info();
         assert.equal(first.chain_id, res.outputs.chainId.value);
         assert.match(first.chain_id, /^[0-9a-f]{64}$/);
