@@ -3,8 +3,7 @@
 // batching of concurrent actions the chain accepts in one transaction.
 import * as crypto from "crypto";
 import { Api, JsonRpc } from "eosjs";
-import { publicKeyOf, signDigest } from "../../keys/keys";
-import { convertLegacyPublicKey } from "eosjs/dist/eosjs-numeric";
+import { legacyPublicKey, modernPublicKey, publicKeyOf, signDigest } from "../../keys/keys";
 import { ChainApiError, NodeUnreachable, TransactionError } from "../errors";
 import { pollUntil } from "../poll";
 import { HttpAnswer, httpRequest, HttpTimeout } from "./http";
@@ -135,7 +134,7 @@ export class ChainClient {
         const failoverFetch = (url: string, init: { method?: string; body?: string }) => this.fetch(url.slice(endpoint.length), init);
         this.rpc = new JsonRpc(endpoint, { fetch: failoverFetch as never });
         for (const k of privateKeys) {
-            this.ownKeys.set(convertLegacyPublicKey(publicKeyOf(k)), k);
+            this.ownKeys.set(modernPublicKey(publicKeyOf(k)), k);
         }
         this.api = new Api({
             rpc: this.rpc,
@@ -163,7 +162,7 @@ export class ChainClient {
      */
     holdDerivedKeys(pairs: { account: string; publicKey: string; privateKey: string }[]): void {
         for (const p of pairs) {
-            const pub = convertLegacyPublicKey(p.publicKey);
+            const pub = modernPublicKey(p.publicKey);
             this.derivedKeys.set(pub, p.privateKey);
             this.actorKeys.set(p.account, pub);
         }
@@ -712,6 +711,5 @@ export function singleKey(auth: Authority | undefined): string | undefined {
 
 /** EOS... form of a public key, for comparing what the chain shows with what config says. */
 export function legacyKey(key: string): string {
-    const { PublicKey } = require("eosjs/dist/eosjs-key-conversions");
-    return PublicKey.fromString(key).toLegacyString();
+    return legacyPublicKey(key);
 }

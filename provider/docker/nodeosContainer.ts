@@ -10,6 +10,7 @@ import { Context, differingKeys, ResourceModule, stable } from "../framework";
 import { WaitTimedOut } from "../errors";
 import { pollUntil } from "../poll";
 import { fetchWithDeadline } from "../chain/client";
+import { legacyPublicKey, publicKeyOf } from "../../keys/keys";
 import { demuxLogs, DockerEngine, orUndefined, statusOf, tar } from "./engine";
 import { NodeosContainerInputs, NodeosContainerOutputs, NodeSettingsSchema } from "./nodeosContainer.schema";
 import { foreignObjectProblem, ownLabels, withProviderLabel } from "./ownership";
@@ -52,10 +53,9 @@ async function logsTail(docker: DockerEngine, id: string, lines = 40): Promise<s
 
 /** The private keys for `publicKeys`, from the provider's keys; an error names what is missing. */
 async function signatureKeys(ctx: Context, publicKeys: string[]) {
-    const { PrivateKey, PublicKey } = await import("eosjs/dist/eosjs-key-conversions");
-    const byPublic = new Map(ctx.config.keys.map((k) => [PrivateKey.fromString(k).getPublicKey().toLegacyString(), k]));
+    const byPublic = new Map(ctx.config.keys.map((k) => [publicKeyOf(k), k]));
     return publicKeys.map((pub) => {
-        const legacy = PublicKey.fromString(pub).toLegacyString();
+        const legacy = legacyPublicKey(pub);
         const privateKey = byPublic.get(legacy);
         if (!privateKey) {
             const where = ctx.config.hostName ? `the provider of host ${ctx.config.hostName}` : "the provider";
