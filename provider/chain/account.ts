@@ -4,7 +4,8 @@
 // update changes keys (updateauth, signed with the account's current owner key) and stake
 // (delegatebw/undelegatebw from the account's own balance).
 import { Context, ResourceModule } from "../framework";
-import { AccountView, Action, legacyKey, singleKey } from "./client";
+import { legacyPublicKey } from "../../keys/keys";
+import { AccountView, Action, singleKey } from "./client";
 import { active, assetLike, assetUnits } from "./common";
 import { AccountInputs, AccountOutputs } from "./account.schema";
 
@@ -62,7 +63,7 @@ export function convergeActions(now: AccountOutputs, desired: AccountInputs): Ac
     const actions: Action[] = [];
     const sameKey = (a: string, b: string) => {
         try {
-            return legacyKey(a) === legacyKey(b);
+            return legacyPublicKey(a) === legacyPublicKey(b);
         } catch {
             return false;
         }

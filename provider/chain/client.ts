@@ -706,10 +706,5 @@ export function singleKey(auth: Authority | undefined): string | undefined {
     }
     // The node writes keys in legacy form: no need to decode thousands of them (a Distribution reads every account).
     const k = auth.keys[0].key;
-    return k.startsWith("EOS") ? k : legacyKey(k);
-}
-
-/** EOS... form of a public key, for comparing what the chain shows with what config says. */
-export function legacyKey(key: string): string {
-    return legacyPublicKey(key);
+    return k.startsWith("EOS") ? k : legacyPublicKey(k);
 }

@@ -5,13 +5,13 @@
 // and update does exactly that, in a few large transactions instead of one per account. An account
 // keeps the stake it was created with (recorded in state): growing the count adds accounts without
 // restaking the others.
-import { derivedKeyPair, publicKeyOf } from "../../keys/keys";
+import { derivedKeyPair, legacyPublicKey, publicKeyOf } from "../../keys/keys";
 import { writtenDistributionAccounts } from "../../planning/distribution";
 import { readAnyAsset } from "../../rules/assets";
 import { Context, Diff, differingKeys, ResourceModule } from "../framework";
 import { createActions, fundedConvergeActions } from "./account";
 import { AccountInputs, AccountOutputs } from "./account.schema";
-import { AccountView, Action, legacyKey, singleKey } from "./client";
+import { AccountView, Action, singleKey } from "./client";
 import { active, assetLike, assetUnits, sorted } from "./common";
 import { DistributionInputs, DistributionOutputs, GeneratedAccountState } from "./distribution.schema";
 
@@ -38,26 +38,20 @@ const INPUT_FIELDS = Object.keys(DistributionInputs.shape) as (keyof Distributio
 const said = new Set<string>();
 /** seed public key -> its private key among the provider's keys. */
 const seeds = new Map<string, string>();
-/** seed public key as the inputs give it (either form) -> its private key. */
-const seedsAsGiven = new Map<string, string>();
 /** "<seed public key> <account>" -> derived pair: derived once per provider process. */
 const derived = new Map<string, { publicKey: string; privateKey: string }>();
 
 function seedPrivateKey(ctx: Context, seedKey: string): string {
-    // Asked once per generated account: the key's conversion (JS ripemd160) took ~1 ms each time.
-    let found = seedsAsGiven.get(seedKey);
+    // Asked once per generated account: legacyPublicKey remembers each text it converted.
+    const want = legacyPublicKey(seedKey);
+    if (!seeds.has(want)) {
+        for (const k of ctx.config.keys) {
+            seeds.set(publicKeyOf(k), k);
+        }
+    }
+    const found = seeds.get(want);
     if (!found) {
-        const want = legacyKey(seedKey);
-        if (!seeds.has(want)) {
-            for (const k of ctx.config.keys) {
-                seeds.set(publicKeyOf(k), k);
-            }
-        }
-        found = seeds.get(want);
-        if (!found) {
-            throw new Error(`the provider holds no private key for the distribution's seed key ${seedKey}: generated accounts' keys are derived from it, so it must be among the provider's keys`);
-        }
-        seedsAsGiven.set(seedKey, found);
+        throw new Error(`the provider holds no private key for the distribution's seed key ${seedKey}: generated accounts' keys are derived from it, so it must be among the provider's keys`);
     }
     return found;
 }

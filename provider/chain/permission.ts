@@ -2,7 +2,8 @@
 // threshold, weighted keys and weighted account permissions. read shows the authority the chain
 // has, so a permission changed or deleted with another client is drift; delete is deleteauth.
 import { Context, differingKeys, ResourceModule } from "../framework";
-import { AccountView, Authority, legacyKey } from "./client";
+import { legacyPublicKey } from "../../keys/keys";
+import { AccountView, Authority } from "./client";
 import { PermissionInputs, PermissionOutputs } from "./permission.schema";
 
 /** A key's binary form (type, then data), the order the chain requires keys in. */
@@ -28,7 +29,7 @@ function compareBytes(a: number[], b: number[]): number {
 export function normalizeAuthority<T extends Pick<PermissionInputs, "threshold" | "keys" | "accounts" | "waits">>(p: T): T {
     return {
         ...p,
-        keys: p.keys.map((k) => ({ key: legacyKey(k.key), weight: k.weight }))
+        keys: p.keys.map((k) => ({ key: legacyPublicKey(k.key), weight: k.weight }))
             .sort((a, b) => compareBytes(keyBytes(a.key), keyBytes(b.key))),
         accounts: [...p.accounts].sort((a, b) => (a.actor === b.actor ? (a.permission < b.permission ? -1 : 1) : a.actor < b.actor ? -1 : 1)),
         waits: [...p.waits].sort((a, b) => a.waitSec - b.waitSec),
@@ -105,7 +106,7 @@ export const permission: ResourceModule<PermissionInputs, PermissionOutputs> = {
         const failures = [];
         for (const [n, k] of news.keys.entries()) {
             try {
-                legacyKey(k.key);
+                legacyPublicKey(k.key);
             } catch {
                 failures.push({ property: `keys[${n}].key`, reason: "not a public key (EOS... or PUB_K1_...)" });
             }

@@ -1,7 +1,7 @@
 // eosnet:chain:ProducerRegistration: regproducer with key, url and location; read shows the
 // producers table row (an unregprod leaves it inactive), delete unregisters.
 import { Context, ResourceModule } from "../framework";
-import { legacyKey } from "./client";
+import { legacyPublicKey } from "../../keys/keys";
 import { active } from "./common";
 import { ProducerRegistrationInputs, ProducerRegistrationOutputs } from "./producer.schema";
 
@@ -22,7 +22,7 @@ export async function producerRow(ctx: Context, producer: string): Promise<Produ
 function observed(r: ProducerRow): ProducerRegistrationOutputs {
     return {
         producer: r.owner,
-        producerKey: legacyKey(r.producer_key),
+        producerKey: legacyPublicKey(r.producer_key),
         url: r.url,
         location: r.location,
         isActive: r.is_active === 1,
@@ -33,7 +33,7 @@ function observed(r: ProducerRow): ProducerRegistrationOutputs {
 
 function differences(now: ProducerRegistrationOutputs, want: ProducerRegistrationInputs): string[] {
     const out = (["url", "location"] as const).filter((k) => now[k] !== want[k]) as string[];
-    if (now.producerKey !== legacyKey(want.producerKey)) {
+    if (now.producerKey !== legacyPublicKey(want.producerKey)) {
         out.push("producerKey");
     }
     if (!now.isActive) {
