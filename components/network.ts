@@ -11,7 +11,7 @@ import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { nodeObjectName } from "../planning/node";
 import { clusterPeers, gatedProduction, peerAddresses, peerHttpAddresses, p2pServerAddress } from "../planning/placement";
 import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
-import { chainRefusals, plannedChain } from "../planning/refusals";
+import { chainRefusals, plannedChain, plannedStakes } from "../planning/refusals";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
 import { SYSTEM_ACCOUNTS } from "../rules/names";
 import { getChainState } from "../sdk/functions";
@@ -187,7 +187,7 @@ export class Network extends pulumi.ComponentResource {
         // A plan the chain cannot carry out stops here, in preview too, before any chain-side
         // resource is registered: they all wait on this check.
         const planned = plannedChain(plan);
-        const checked = getChainState(chain, [...planned.paths.keys()], { coreSymbol: cfg.chain.coreSymbol }).apply((s) => {
+        const checked = getChainState(chain, [...planned.paths.keys()], { coreSymbol: cfg.chain.coreSymbol, plannedStakes: plannedStakes(planned) }).apply((s) => {
             if (s.foreignChainId) {
                 pulumi.log.warn(`${endpoint(bootPlan)} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
                     "(eos-network:bootNode.httpPort); creating this stack's boot node will fail until it is free", this);

@@ -11,7 +11,11 @@ export interface ObservedChain {
     /** Who controls eosio: "eosio.prods" once it has resigned. */
     eosioController: string;
     existingAccounts: string[];
-    /** Existing accounts' own stake (CPU + NET) and liquid balance. */
+    /**
+     * Own stake (CPU + NET) and liquid balance of existing accounts: those without a planned
+     * stake, and those whose stake may be below it. An existing account not listed holds at least
+     * its planned stake (getChainState reads thousands of accounts one by one only when they might not).
+     */
     accounts: { name: string; staked: string; liquid: string }[];
     tokenMaxSupply: string;
     tokenIssuer: string;
@@ -49,6 +53,11 @@ export function plannedChain(plan: NetworkPlan): PlannedChain {
         maxSupply: plan.token.maxSupply,
         issuer: plan.token.issuer,
     };
+}
+
+/** The planned stakes as getChainState takes them (account -> asset). */
+export function plannedStakes(plan: PlannedChain): Record<string, string> {
+    return Object.fromEntries([...plan.stakes].map(([name, s]) => [name, formatAsset(s.staked, plan.symbol)]));
 }
 
 const units = (asset: string) => readAnyAsset(asset)?.units ?? 0n;
@@ -114,7 +123,8 @@ export function chainRefusals(chain: ObservedChain, plan: PlannedChain): string[
             if (!existing.has(name)) {
                 needed += funds;
             } else {
-                const more = (plan.stakes.get(name)?.staked ?? 0n) - units(onChain.get(name)?.staked ?? "");
+                const seen = onChain.get(name);
+                const more = seen ? (plan.stakes.get(name)?.staked ?? 0n) - units(seen.staked) : 0n;
                 needed += more > 0n ? more : 0n;
             }
         }

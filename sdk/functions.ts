@@ -5,12 +5,15 @@ import type { ChainState } from "../provider/chain/chainState.schema";
 export type { ChainState };
 
 /**
- * What the running chain shows (schedule, resignation, which of `accounts` exist), read through
+ * What the running chain shows (schedule, resignation, which of `accounts` exist, the funds of
+ * those that may hold less than `plannedStakes` gives them), read through
  * `provider`. Before the network runs, or while the provider's configuration is not known yet
  * (preview of a new stack), it reports `reachable: false`.
  */
-export function getChainState(provider: pulumi.ProviderResource, accounts: string[], opts: { coreSymbol?: string; dependsOn?: pulumi.Input<pulumi.Resource[]> } = {}): pulumi.Output<ChainState> {
-    return pulumi.runtime.invokeOutput<Partial<ChainState>>("eosnet:chain:getChainState", { accounts, coreSymbol: opts.coreSymbol ?? "" }, { provider, dependsOn: opts.dependsOn })
+export function getChainState(provider: pulumi.ProviderResource, accounts: string[],
+    opts: { coreSymbol?: string; plannedStakes?: Record<string, string>; dependsOn?: pulumi.Input<pulumi.Resource[]> } = {}): pulumi.Output<ChainState> {
+    const args = { accounts, coreSymbol: opts.coreSymbol ?? "", plannedStakes: opts.plannedStakes ?? {} };
+    return pulumi.runtime.invokeOutput<Partial<ChainState>>("eosnet:chain:getChainState", args, { provider, dependsOn: opts.dependsOn })
         .apply((s) => ({
             reachable: s?.reachable ?? false,
             chainId: s?.chainId ?? "",

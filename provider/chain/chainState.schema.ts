@@ -4,7 +4,9 @@ import { z } from "zod";
 export const ChainStateInputs = z.object({
     // Lenient as the invoke always was: a missing or odd value reads as none.
     accounts: z.preprocess((v) => (Array.isArray(v) ? v.map(String) : []), z.array(z.string()))
-        .describe("Accounts to look up: which exist, and their own stake and liquid balance."),
+        .describe("Accounts to look up: which exist, and (see plannedStakes) their own stake and liquid balance."),
+    plannedStakes: z.preprocess((v) => (v && typeof v === "object" && !Array.isArray(v) ? v : {}), z.record(z.string(), z.string()))
+        .describe("Account -> the stake (CPU + NET) the plan gives it. An existing account whose stake eosio's voters table shows at or above this is not read one by one; the others, and accounts without a planned stake, are."),
     coreSymbol: z.preprocess((v) => String(v ?? ""), z.string())
         .describe("The core token's symbol code (e.g. SYS), to read its max supply and issuer from eosio.token; \"\" to skip."),
 });
@@ -22,7 +24,7 @@ export const ChainStateOutputs = z.object({
         name: z.string().describe("The account."),
         staked: z.string().describe("Its own stake (CPU + NET)."),
         liquid: z.string().describe("Its liquid core balance."),
-    })).describe("Existing accounts' own stake and liquid balance."),
+    })).describe("Own stake and liquid balance of the existing accounts that were read: those without a planned stake, and those whose stake may be below it. An existing account not listed here has at least its planned stake."),
     tokenMaxSupply: z.string().describe("The core token's max supply (\"\" when there is none)."),
     tokenIssuer: z.string().describe("The core token's issuer (\"\" when there is none)."),
     foreignChainId: z.string().optional().describe("Set when the endpoint serves another chain than the provider's."),

@@ -18,9 +18,22 @@ const UNREACHABLE: ChainState = {
     reachable: false, chainId: "", headBlock: 0, lib: 0, activeSchedule: [], eosioController: "", existingAccounts: [], accounts: [], tokenMaxSupply: "", tokenIssuer: "",
 };
 
-async function chainState(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
+/**
+ * Which existing accounts to read one by one: those the plan gives no stake (their balance may
+ * matter, as the creator's does), and those whose stake in eosio's voters table, an upper bound of
+ * their own, is below the planned. The rest already hold at least what the plan asks.
+ */
+export function accountsToRead(existing: string[], plannedStakes: Record<string, string>, votersStake: Map<string, bigint>): string[] {
+    return existing.filter((name) => {
+        const planned = plannedStakes[name];
+        const staked = votersStake.get(name);
+        return planned === undefined || staked === undefined || staked < assetUnits(planned);
+    });
+}
+
+async function chainState(ctx: Context, inputs: ChainStateInputs): Promise<ChainState> {
     try {
-        return await observeChain(ctx, accounts, coreSymbol);
+        return await observeChain(ctx, inputs);
     } catch (e) {
         // A node that does not answer (not started yet, or being replaced) is not a chain to plan against.
         if (e instanceof NodeUnreachable) {
@@ -30,7 +43,7 @@ async function chainState(ctx: Context, accounts: string[], coreSymbol: string):
     }
 }
 
-async function observeChain(ctx: Context, accounts: string[], coreSymbol: string): Promise<ChainState> {
+async function observeChain(ctx: Context, { accounts, plannedStakes, coreSymbol }: ChainStateInputs): Promise<ChainState> {
     const chain = ctx.chain();
     const info = await chain.getInfo();
     if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
@@ -39,10 +52,12 @@ async function observeChain(ctx: Context, accounts: string[], coreSymbol: string
         return { ...UNREACHABLE, foreignChainId: info.chain_id };
     }
     const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
-    const views = await chain.existingAccounts(accounts);
-    const existing = accounts.filter((n) => views.has(n));
-    const funds: ChainState["accounts"] = existing.map((name) => {
-        const a = views.get(name)!;
+    const existing = await chain.existing(accounts);
+    // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
+    // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
+    const voters = existing.length > 0 && Object.keys(plannedStakes).length > 0 ? await chain.votersStake() : new Map<string, bigint>();
+    const views = await chain.readAccounts(accountsToRead(existing, plannedStakes, voters));
+    const funds: ChainState["accounts"] = [...views].map(([name, a]) => {
         const self = a.self_delegated_bandwidth;
         return { name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" };
     });
@@ -70,6 +85,6 @@ export const getChainState: FunctionModule<ChainStateInputs, ChainState> = {
     inputs: ChainStateInputs,
     outputs: ChainStateOutputs,
     async invoke(ctx, inputs) {
-        return chainState(ctx, inputs.accounts, inputs.coreSymbol);
+        return chainState(ctx, inputs);
     },
 };

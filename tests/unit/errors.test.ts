@@ -29,12 +29,13 @@ async function closedPort(): Promise<number> {
     return port;
 }
 
-/** A stand-in node: `answer` gets the path and says status and body (undefined: never answers). */
-async function standIn(answer: (path: string) => { status: number; body: unknown } | undefined) {
+/** A stand-in node: `answer` gets the path and request body and says status and body (undefined: never answers). */
+async function standIn(answer: (path: string, request: string) => { status: number; body: unknown } | undefined) {
     const server = http.createServer((req, res) => {
-        req.resume();
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-            const a = answer(req.url ?? "");
+            const a = answer(req.url ?? "", Buffer.concat(chunks).toString());
             if (!a) {
                 return; // hangs
             }
@@ -205,6 +206,44 @@ describe("errors: told apart by class, causes kept", function () {
             provider.configure({ endpoint: node.url });
             const e = await provider.invoke(GET_CHAIN_STATE, { accounts: [], coreSymbol: "" }).then(() => undefined, (x: unknown) => x);
             assert.ok(e instanceof ChainApiError, `got ${String(e)}`);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("getChainState reads one by one only the accounts that may hold less than planned, and those without a planned stake", async () => {
+        const reads: string[] = [];
+        const account = (name: string) => ({ account_name: name, permissions: [], core_liquid_balance: "7.0000 SYS",
+            self_delegated_bandwidth: { from: name, to: name, net_weight: "1.0000 SYS", cpu_weight: "2.0000 SYS" } });
+        // Chain: alice (voters 3 SYS), bob (voters 3 SYS), carol (no voters row), dave (voters 5 SYS), creator; erin missing.
+        const node = await standIn((p, request) => {
+            const answers: Record<string, () => unknown> = {
+                "/v1/chain/get_info": () => INFO,
+                "/v1/chain/get_table_by_scope": () => ({ rows: ["alice", "bob", "carol", "dave", "creator"].map((scope) => ({ scope })), more: "" }),
+                "/v1/chain/get_table_rows": () => ({ rows: [{ owner: "alice", staked: 30000 }, { owner: "bob", staked: "30000" }, { owner: "dave", staked: 50000 }], more: false, next_key: "" }),
+                "/v1/chain/get_producer_schedule": () => ({ active: { version: 0, producers: [] } }),
+                "/v1/chain/get_account": () => {
+                    const name = (JSON.parse(request) as { account_name: string }).account_name;
+                    reads.push(name);
+                    return name === "eosio" ? { account_name: "eosio", permissions: [] } : account(name);
+                },
+            };
+            const a = answers[p];
+            return a ? { status: 200, body: a() } : { status: 404, body: {} };
+        });
+        try {
+            const provider = new EosnetProvider("0.0.0-test", quiet);
+            provider.configure({ endpoint: node.url });
+            const r = await provider.invoke(GET_CHAIN_STATE, {
+                accounts: ["alice", "bob", "carol", "dave", "erin", "creator"], coreSymbol: "",
+                plannedStakes: { alice: "3.0000 SYS", bob: "3.0001 SYS", carol: "1.0000 SYS", dave: "1.0000 SYS", erin: "1.0000 SYS" },
+            });
+            assert.deepEqual(r.outputs.existingAccounts, ["alice", "bob", "carol", "dave", "creator"]);
+            // alice and dave hold at least what is planned; bob may not; carol has no voters row; creator has no planned stake.
+            assert.deepEqual(reads.filter((n) => n !== "eosio").sort(), ["bob", "carol", "creator"]);
+            const seen = r.outputs.accounts as { name: string; staked: string; liquid: string }[];
+            assert.deepEqual(seen.map((a) => a.name).sort(), ["bob", "carol", "creator"]);
+            assert.deepEqual(seen.find((a) => a.name === "bob"), { name: "bob", staked: "3.0000 SYS", liquid: "7.0000 SYS" });
         } finally {
             await node.close();
         }

@@ -61,6 +61,15 @@ describe("chain refusals", () => {
         assert.deepEqual(chainRefusals(resignedChain(), planWith("400.0000 SYS", more)), []);
     });
 
+    it("count nothing for an existing account the chain state did not read (it holds at least its planned stake)", () => {
+        // getChainState reads only accounts that may hold less than planned; voteraaaaaaa was not read.
+        const unread = resignedChain({ accounts: [{ name: "eosnetcreatr", staked: "20.0000 SYS", liquid: "1000.0000 SYS" }] });
+        const more = { stakes: new Map([["voteraaaaaaa", { staked: u("1500.0000 SYS"), path: "eos-network:accounts[0].funds" }]]) };
+        assert.deepEqual(chainRefusals(unread, planWith("1000.0000 SYS", more)), []);
+        // Read, the same account's 600 SYS more is counted: 1600 > 1000.
+        assert.match(chainRefusals(resignedChain(), planWith("1000.0000 SYS", more)).join("\n"), /would pay 1600\.0000 SYS/);
+    });
+
     it("refuse an account only eosio may create (the team's) once eosio has resigned, even with a creator", () => {
         const plan = planWith("1.0000 SYS", { createdByEosio: new Map([["teamaccount1", "eos-network:teamAccounts[0].name"]]) });
         const problems = chainRefusals(resignedChain(), plan);

@@ -44,8 +44,10 @@ describe("package schema: descriptions and functions", () => {
         const f = schema.functions["eosnet:chain:getChainState"];
         assert.ok(f, "getChainState is a function of the package");
         assert.ok(f.description.trim());
-        assert.deepEqual(Object.keys(f.inputs.properties).sort(), ["accounts", "coreSymbol"]);
+        assert.deepEqual(Object.keys(f.inputs.properties).sort(), ["accounts", "coreSymbol", "plannedStakes"]);
         assert.equal(f.inputs.properties.accounts.type, "array");
+        assert.equal(f.inputs.properties.plannedStakes.type, "object");
+        assert.equal((f.inputs.properties.plannedStakes as { additionalProperties?: { type?: string } }).additionalProperties?.type, "string");
         for (const k of ["reachable", "chainId", "headBlock", "lib", "activeSchedule", "eosioController", "existingAccounts", "accounts", "tokenMaxSupply", "tokenIssuer", "foreignChainId"]) {
             assert.ok(f.outputs.properties[k]?.description, `output ${k} is described`);
         }
