@@ -52,26 +52,33 @@ async function observeChain(ctx: Context, { accounts, plannedStakes, coreSymbol 
         return { ...UNREACHABLE, foreignChainId: info.chain_id };
     }
     const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
-    const existing = await chain.existing(accounts);
-    // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
-    // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
-    const voters = existing.length > 0 && Object.keys(plannedStakes).length > 0 ? await chain.votersStake() : new Map<string, bigint>();
-    const views = await chain.readAccounts(accountsToRead(existing, plannedStakes, voters));
-    const funds: ChainState["accounts"] = [...views].map(([name, a]) => {
-        const self = a.self_delegated_bandwidth;
-        return { name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" };
-    });
-    const stats = coreSymbol
-        ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
-        : {};
-    const token = (stats as Record<string, { max_supply: string; issuer: string }>)[coreSymbol];
+    const readAccounts = async () => {
+        const existing = await chain.existing(accounts);
+        // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
+        // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
+        const voters = existing.length > 0 && Object.keys(plannedStakes).length > 0 ? await chain.votersStake() : new Map<string, bigint>();
+        const views = await chain.readAccounts(accountsToRead(existing, plannedStakes, voters));
+        const funds: ChainState["accounts"] = [...views].map(([name, a]) => {
+            const self = a.self_delegated_bandwidth;
+            return { name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" };
+        });
+        return { existing, funds };
+    };
+    const readToken = async () => {
+        const stats = coreSymbol
+            ? await chain.post<Record<string, { max_supply: string; issuer: string }>>("/v1/chain/get_currency_stats", { code: "eosio.token", symbol: coreSymbol }).catch(() => ({}))
+            : {};
+        return (stats as Record<string, { max_supply: string; issuer: string }>)[coreSymbol];
+    };
+    // Independent reads, at once: the program's chain-side resources all wait for this answer.
+    const [{ existing, funds }, token, schedule, eosio] = await Promise.all([readAccounts(), readToken(), activeSchedule(ctx), chain.getAccount("eosio")]);
     return {
         reachable: true,
         chainId: info.chain_id,
         headBlock: info.head_block_num,
         lib: info.last_irreversible_block_num,
-        activeSchedule: (await activeSchedule(ctx)).producers,
-        eosioController: controllerOf(await chain.getAccount("eosio")),
+        activeSchedule: schedule.producers,
+        eosioController: controllerOf(eosio),
         existingAccounts: existing,
         accounts: funds,
         tokenMaxSupply: token?.max_supply ?? "",

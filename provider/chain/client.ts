@@ -334,17 +334,18 @@ export class ChainClient {
      * is an upper bound of the account's own stake, for thousands of accounts in a few pages.
      */
     async votersStake(): Promise<Map<string, bigint>> {
-        const rows = await this.rows<{ owner: string; staked: number | string }>("eosio", "eosio", "voters");
+        // Pages as large as the node's response time allows (it cuts them short itself).
+        const rows = await this.rows<{ owner: string; staked: number | string }>("eosio", "eosio", "voters", { pageRows: 5000 });
         return new Map(rows.map((r) => [r.owner, BigInt(r.staked)]));
     }
 
     /** Every row of a table (paged). */
-    async rows<T>(code: string, scope: string, table: string, opts: { lower?: string; upper?: string } = {}): Promise<T[]> {
+    async rows<T>(code: string, scope: string, table: string, opts: { lower?: string; upper?: string; pageRows?: number } = {}): Promise<T[]> {
         const out: T[] = [];
         let lower = opts.lower ?? "";
         for (;;) {
             const r = await this.post<{ rows: T[]; more: boolean; next_key: string }>("/v1/chain/get_table_rows", {
-                json: true, code, scope, table, lower_bound: lower, upper_bound: opts.upper ?? "", limit: 500,
+                json: true, code, scope, table, lower_bound: lower, upper_bound: opts.upper ?? "", limit: opts.pageRows ?? 500,
             });
             out.push(...r.rows);
             if (!r.more || !r.next_key) {
