@@ -126,6 +126,33 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
             planned.map((a) => [a.name, f(a.split.ram), f(a.split.cpu), f(a.split.net), a.split.liquid > 0n ? f(a.split.liquid) : "", a.votes, `key-of-${a.name}`]));
     });
 
+    it("a diff under the same seed derives no key, and still names a key and a vote that drifted", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
+        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
+        const inputs = { creator: "eosio", seedKey, count: 3, total: "30000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
+            votesPerAccount: 2, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
+        // State as an up writes it, keys derived from the seed's private key (SEED stands in for it here).
+        const wanted = d.wantedAccounts(inputs, (n) => derivedKeyPair(SEED, n).publicKey);
+        const codec = d.accountCodec(inputs.producers, inputs.total, (n) => derivedKeyPair(SEED, n).publicKey);
+        const states = Object.fromEntries(wanted.map((w) => [w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes, given: { cpu: w.cpu, net: w.net } }]));
+        const [a, b, c] = wanted.map((w) => w.name);
+        states[a] = { ...states[a], key: derivedKeyPair(SEED, "someone else").publicKey };
+        states[b] = { ...states[b], votes: ["producercccc"] };
+        const olds = { ...inputs, accounts: Object.fromEntries(Object.entries(states).map(([n, st]) => [n, d.encodeAccount(n, st, codec)])) };
+        assert.match(olds.accounts[c], /^=;/);
+        // A provider without the seed's private key: any derivation would fail.
+        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
+        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
+        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
+        const diff = await provider.diffDetailed("stake", urn, olds, inputs);
+        assert.deepEqual(diff?.detailed, { [`accounts.${a}`]: "update", [`accounts.${b}`]: "update" });
+        const same = { ...olds, accounts: { ...olds.accounts, [a]: d.encodeAccount(a, { ...states[a], key: wanted[0].key }, codec), [b]: d.encodeAccount(b, { ...states[b], votes: wanted[1].votes }, codec) } };
+        assert.equal((await provider.diffDetailed("stake", urn, same, inputs))?.changes, false);
+        // State from another seed is compared key by key, which needs the seed's private key.
+        await assert.rejects(provider.diffDetailed("stake", urn, { ...olds, seedKey: derivedKeyPair(SEED, "other seed").publicKey }, inputs), /holds no private key for the distribution's seed key/);
+    });
+
     const want = (name: string, votes = ["produceraaaa"]) => ({ name, key: `EOS-${name}`, ram: "0.1000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS", liquid: "", votes });
     const have = (name: string, over: Partial<{ key: string; cpu: string; net: string; votes: string[]; proxy: string }> = {}) =>
         ({ key: `EOS-${name}`, cpu: "1.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa"], ...over });
