@@ -13,8 +13,9 @@ export interface ObservedChain {
     existingAccounts: string[];
     /**
      * Own stake (CPU + NET) and liquid balance of existing accounts: those without a planned
-     * stake, and those whose stake may be below it. An existing account not listed holds at least
-     * its planned stake (getChainState reads thousands of accounts one by one only when they might not).
+     * stake, and those whose stake may be below it. An existing account not listed has a
+     * voters-table stake of at least its planned one, so it needs none (getChainState reads thousands
+     * of accounts one by one only when they might).
      */
     accounts: { name: string; staked: string; liquid: string }[];
     tokenMaxSupply: string;

@@ -6,7 +6,7 @@ export type { ChainState };
 
 /**
  * What the running chain shows (schedule, resignation, which of `accounts` exist, the funds of
- * those that may hold less than `plannedStakes` gives them), read through
+ * those that may hold less than `plannedStakes` gives them and of those it gives none), read through
  * `provider`. Before the network runs, or while the provider's configuration is not known yet
  * (preview of a new stack), it reports `reachable: false`.
  */

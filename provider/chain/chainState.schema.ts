@@ -24,7 +24,7 @@ export const ChainStateOutputs = z.object({
         name: z.string().describe("The account."),
         staked: z.string().describe("Its own stake (CPU + NET)."),
         liquid: z.string().describe("Its liquid core balance."),
-    })).describe("Own stake and liquid balance of the existing accounts that were read: those without a planned stake, and those whose stake may be below it. An existing account not listed here has at least its planned stake."),
+    })).describe("Own stake and liquid balance of the existing accounts that were read: those without a planned stake, and those whose stake may be below it. An existing account not listed here has a voters-table stake (its own, plus any it delegated to others or holds in REX) of at least its planned stake."),
     tokenMaxSupply: z.string().describe("The core token's max supply (\"\" when there is none)."),
     tokenIssuer: z.string().describe("The core token's issuer (\"\" when there is none)."),
     foreignChainId: z.string().optional().describe("Set when the endpoint serves another chain than the provider's."),

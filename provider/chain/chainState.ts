@@ -20,14 +20,18 @@ const UNREACHABLE: ChainState = {
 
 /**
  * Which existing accounts to read one by one: those the plan gives no stake (their balance may
- * matter, as the creator's does), and those whose stake in eosio's voters table, an upper bound of
- * their own, is below the planned. The rest already hold at least what the plan asks.
+ * matter, as the creator's does), and those whose stake in eosio's voters table is below the
+ * planned. That stake is the account's own plus what it delegated to others and its REX: equal to
+ * its own for everything this project stakes, so the rest hold at least what the plan asks (an
+ * account that delegated elsewhere or bought REX behind the stack's back may not; its shortfall
+ * then fails in `up` instead of being refused in preview).
  */
 export function accountsToRead(existing: string[], plannedStakes: Record<string, string>, votersStake: Map<string, bigint>): string[] {
+    const planned = new Map(Object.entries(plannedStakes));
     return existing.filter((name) => {
-        const planned = plannedStakes[name];
+        const want = planned.get(name);
         const staked = votersStake.get(name);
-        return planned === undefined || staked === undefined || staked < assetUnits(planned);
+        return want === undefined || staked === undefined || staked < assetUnits(want);
     });
 }
 
@@ -57,8 +61,11 @@ async function observeChain(ctx: Context, { accounts, plannedStakes, coreSymbol 
         // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
         // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
         const voters = existing.length > 0 && Object.keys(plannedStakes).length > 0 ? await chain.votersStake() : new Map<string, bigint>();
-        const views = await chain.readAccounts(accountsToRead(existing, plannedStakes, voters));
-        const funds: ChainState["accounts"] = [...views].map(([name, a]) => {
+        const toRead = accountsToRead(existing, plannedStakes, voters);
+        const views = await chain.readAccounts(toRead);
+        // In the plan's order, not the order the reads came back in.
+        const funds: ChainState["accounts"] = toRead.filter((n) => views.has(n)).map((name) => {
+            const a = views.get(name)!;
             const self = a.self_delegated_bandwidth;
             return { name, staked: self ? sum(self.cpu_weight, self.net_weight) : "", liquid: a.core_liquid_balance ?? "" };
         });

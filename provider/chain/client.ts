@@ -330,8 +330,9 @@ export class ChainClient {
 
     /**
      * eosio's voters table as owner -> staked (core units): every account staked with
-     * transfer (or staking itself) has a row. It counts stake the account gave others too, so it
-     * is an upper bound of the account's own stake, for thousands of accounts in a few pages.
+     * transfer (or staking itself) has a row. It counts the stake the account delegated to others
+     * and its REX too, so it is an upper bound of the account's own stake, for thousands of
+     * accounts in a few pages.
      */
     async votersStake(): Promise<Map<string, bigint>> {
         // Pages as large as the node's response time allows (it cuts them short itself).

@@ -177,10 +177,10 @@ function wantedAndHad(ctx: Context, olds: DistributionOutputs, news: Distributio
     if (olds.seedKey !== news.seedKey || !lines.every((l) => typeof l === "string")) {
         return [wanted(ctx, news), decodeAll(ctx, olds)];
     }
-    // Not a key's text (those start EOS or PUB_), so it never equals a key written out.
-    const derived = (account: string) => `(derived for ${account})`;
-    const c = accountCodec(olds.producers, olds.total, derived);
-    return [wantedAccounts(news, derived), Object.fromEntries(Object.entries(olds.accounts ?? {}).map(([n, line]) => [n, decodeAccount(n, line, c)]))];
+    // Neither a key's text (EOS…, PUB_…) nor another written form ("owner/active", "(not a single key)").
+    const standIn = (account: string) => `(derived for ${account})`;
+    const c = accountCodec(olds.producers, olds.total, standIn);
+    return [wantedAccounts(news, standIn), Object.fromEntries(Object.entries(olds.accounts ?? {}).map(([n, line]) => [n, decodeAccount(n, line, c)]))];
 }
 
 /** The stake an account is to have: what it was created with, else (new, adopted) what is generated now. */

@@ -213,14 +213,15 @@ describe("errors: told apart by class, causes kept", function () {
 
     it("getChainState reads one by one only the accounts that may hold less than planned, and those without a planned stake", async () => {
         const reads: string[] = [];
+        let voterReads = 0;
         const account = (name: string) => ({ account_name: name, permissions: [], core_liquid_balance: "7.0000 SYS",
             self_delegated_bandwidth: { from: name, to: name, net_weight: "1.0000 SYS", cpu_weight: "2.0000 SYS" } });
         // Chain: alice (voters 3 SYS), bob (voters 3 SYS), carol (no voters row), dave (voters 5 SYS), creator; erin missing.
         const node = await standIn((p, request) => {
             const answers: Record<string, () => unknown> = {
                 "/v1/chain/get_info": () => INFO,
-                "/v1/chain/get_table_by_scope": () => ({ rows: ["alice", "bob", "carol", "dave", "creator"].map((scope) => ({ scope })), more: "" }),
-                "/v1/chain/get_table_rows": () => ({ rows: [{ owner: "alice", staked: 30000 }, { owner: "bob", staked: "30000" }, { owner: "dave", staked: 50000 }], more: false, next_key: "" }),
+                "/v1/chain/get_table_by_scope": () => ({ rows: ["alice", "bob", "carol", "constructor", "dave", "creator"].map((scope) => ({ scope })), more: "" }),
+                "/v1/chain/get_table_rows": () => (voterReads++, { rows: [{ owner: "alice", staked: 30000 }, { owner: "bob", staked: "30000" }, { owner: "dave", staked: 50000 }, { owner: "constructor", staked: 1 }], more: false, next_key: "" }),
                 "/v1/chain/get_producer_schedule": () => ({ active: { version: 0, producers: [] } }),
                 "/v1/chain/get_account": () => {
                     const name = (JSON.parse(request) as { account_name: string }).account_name;
@@ -235,15 +236,21 @@ describe("errors: told apart by class, causes kept", function () {
             const provider = new EosnetProvider("0.0.0-test", quiet);
             provider.configure({ endpoint: node.url });
             const r = await provider.invoke(GET_CHAIN_STATE, {
-                accounts: ["alice", "bob", "carol", "dave", "erin", "creator"], coreSymbol: "",
+                accounts: ["alice", "bob", "carol", "dave", "erin", "creator", "constructor"], coreSymbol: "",
                 plannedStakes: { alice: "3.0000 SYS", bob: "3.0001 SYS", carol: "1.0000 SYS", dave: "1.0000 SYS", erin: "1.0000 SYS" },
             });
-            assert.deepEqual(r.outputs.existingAccounts, ["alice", "bob", "carol", "dave", "creator"]);
-            // alice and dave hold at least what is planned; bob may not; carol has no voters row; creator has no planned stake.
-            assert.deepEqual(reads.filter((n) => n !== "eosio").sort(), ["bob", "carol", "creator"]);
+            assert.deepEqual(r.outputs.existingAccounts, ["alice", "bob", "carol", "dave", "creator", "constructor"]);
+            // alice and dave hold at least what is planned; bob may not; carol has no voters row; creator
+            // and constructor (a name that is also an object's own property) have no planned stake.
+            assert.deepEqual(reads.filter((n) => n !== "eosio").sort(), ["bob", "carol", "constructor", "creator"]);
             const seen = r.outputs.accounts as { name: string; staked: string; liquid: string }[];
-            assert.deepEqual(seen.map((a) => a.name).sort(), ["bob", "carol", "creator"]);
+            assert.deepEqual(seen.map((a) => a.name), ["bob", "carol", "creator", "constructor"], "in the order asked");
+            assert.equal(voterReads, 1);
             assert.deepEqual(seen.find((a) => a.name === "bob"), { name: "bob", staked: "3.0000 SYS", liquid: "7.0000 SYS" });
+            // Nothing planned to compare with: the voters table is not read, every existing account is.
+            reads.length = 0;
+            await provider.invoke(GET_CHAIN_STATE, { accounts: ["alice", "erin"], coreSymbol: "" });
+            assert.deepEqual([voterReads, reads.filter((n) => n !== "eosio")], [1, ["alice"]]);
         } finally {
             await node.close();
         }
