@@ -156,8 +156,7 @@ function codecOf(ctx: Context, o: Pick<DistributionInputs, "producers" | "total"
     return accountCodec(o.producers, o.total, (account) => keyOf(ctx, o.seedKey, account).publicKey);
 }
 
-function decodeAll(ctx: Context, o: DistributionOutputs): Record<string, GeneratedAccountState> {
-    const c = codecOf(ctx, o);
+function decodeAll(ctx: Context, o: DistributionOutputs, c: AccountCodec = codecOf(ctx, o)): Record<string, GeneratedAccountState> {
     return Object.fromEntries(Object.entries(o.accounts ?? {}).map(([n, line]) => [n, decodeAccount(n, line, c)]));
 }
 
@@ -179,8 +178,7 @@ function wantedAndHad(ctx: Context, olds: DistributionOutputs, news: Distributio
     }
     // Neither a key's text (EOS…, PUB_…) nor another written form ("owner/active", "(not a single key)").
     const standIn = (account: string) => `(derived for ${account})`;
-    const c = accountCodec(olds.producers, olds.total, standIn);
-    return [wantedAccounts(news, standIn), Object.fromEntries(Object.entries(olds.accounts ?? {}).map(([n, line]) => [n, decodeAccount(n, line, c)]))];
+    return [wantedAccounts(news, standIn), decodeAll(ctx, olds, accountCodec(olds.producers, olds.total, standIn))];
 }
 
 /** The stake an account is to have: what it was created with, else (new, adopted) what is generated now. */
