@@ -5,6 +5,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as url from "url";
 
 const scripts = path.join(__dirname, "..", "..", "scripts", "lib");
 
@@ -137,6 +138,26 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         const seen = JSON.parse(r.out.trim().split("\n").pop() || "{}") as { index?: boolean; automation?: boolean; kubernetes?: boolean; modules?: number };
         assert.ok((seen.modules ?? 0) > 50, `the program loaded: ${r.out}${r.err}`);
         assert.deepEqual({ index: seen.index, automation: seen.automation, kubernetes: seen.kubernetes }, { index: false, automation: false, kubernetes: false }, r.out + r.err);
+    });
+
+    it("records a resource's stack with the program's frames only: not the SDK's, not node's positionless ones", () => {
+        const main = path.join(dir, "main.ts");
+        // A stand-in for SDK code the call passes through, where the SDK's own files are.
+        const sdk = path.join(dir, "node_modules", "@pulumi", "stand-in");
+        fs.mkdirSync(sdk, { recursive: true });
+        fs.writeFileSync(path.join(sdk, "index.js"), "exports.through = function through(f) {\n    return f();\n};\n");
+        // Skip 1 as the SDK's constructors skip theirs: the first frame kept is the caller's (line 4).
+        fs.writeFileSync(main, `const { Resource } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/resource"))});\n` +
+            `const { through } = require(${JSON.stringify(sdk)});\nfunction register(): unknown[] {\n    return Resource.stackTrace(1);\n}\n` +
+            "function viaSdk() {\n    return through(register);\n}\n" +
+            "console.log(JSON.stringify([1].map(function each() { return viaSdk(); })[0]));\n");
+        const r = run(main);
+        const frames = JSON.parse(r.out.trim().split("\n").pop() || "null") as ({ uri: string; line: number } | null)[] | null;
+        assert.ok(Array.isArray(frames), `frames: ${r.out}${r.err}`);
+        const file = url.pathToFileURL(main).toString();
+        assert.deepEqual(frames.map((f) => f?.uri), frames.map(() => file), `main.ts's frames only:\n${JSON.stringify(frames, null, 1)}`);
+        // register's return, viaSdk's call (the stand-in's frame between them left out), each's call, the top level (Array.map's frame left out).
+        assert.deepEqual(frames.map((f) => f!.line), [4, 7, 9, 9]);
     });
 
     it("leaves the SDK's promise stamps unmapped and maps every other stack", () => {
