@@ -198,9 +198,11 @@ export class Network extends pulumi.ComponentResource {
             }
             return [boot.container];
         });
-        // Chain-side resources wait for the boot node and go away with it (a new one is a new chain).
+        // Chain-side resources wait for the check and the boot node, and go away with the boot node (a
+        // new one is a new chain). Every `after` given here is chain-side, so it waits on the boot
+        // node already: state records the boot node only for those with nothing else to wait on.
         const onChain = (after: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-            parent: this, provider: chain, deletedWith: boot.container, dependsOn: checked.apply((c) => [...c, ...after]),
+            parent: this, provider: chain, deletedWith: boot.container, dependsOn: checked.apply((c) => (after.length > 0 ? after : c)),
         });
 
         const system = systemContracts(name, plan, bootKey.publicKey, onChain);
@@ -220,7 +222,6 @@ export class Network extends pulumi.ComponentResource {
         // One nodeos per producer that runs one; it registers (or changes its key) once its node
         // runs, so after a key rotation the node already holds the new key when the chain asks for it.
         const nodes = new Map(producerPlans.map((n) => [n.role, node(n, keys.get(n.role)!.publicKey, { parent: this, dependsOn: [boot] })]));
-        const running = [...nodes.values()].flatMap((n) => n.running);
         this.producerEndpoints = pulumi.all(Object.fromEntries([...nodes].map(([p, n]) => [p, n.httpEndpoint])));
         this.nodes = pulumi.output(Object.fromEntries(plan.nodes.map((n) => [n.role, {
             host: n.host, httpEndpoint: endpoint(n), p2pAddress: p2pServerAddress(plan, n, args.prefix), producers: n.role === "boot" ? [] : n.producerNames,
@@ -230,10 +231,11 @@ export class Network extends pulumi.ComponentResource {
             producer: p.name, producerKey: keys.get(p.name)!.publicKey, url: p.url, location: p.location,
         }, onChain([accounts.get(p.name)!, ...(nodes.get(p.name)?.running ?? [])])));
         const proxies = plan.accounts.filter((a) => a.isProxy).map((a) => new ProxyRegistration(`${name}-proxy-${a.name}`, { proxy: a.name }, onChain([accounts.get(a.name)!])));
-        // Votes come last among the chain writes: producers registered and their nodes running.
+        // Votes come last among the chain writes: producers registered, each once its node runs (every
+        // producer node is a producer's, so waiting on the registrations waits on all of them).
         const votes: pulumi.CustomResource[] = plan.accounts.filter((a) => !a.generated && (a.votes.length > 0 || a.proxy)).map((a) => new Vote(`${name}-vote-${a.name}`, {
             voter: a.name, producers: a.proxy ? [] : a.votes, proxy: a.proxy ?? "",
-        }, onChain([accounts.get(a.name)!, ...registrations, ...proxies, ...running])));
+        }, onChain([accounts.get(a.name)!, ...registrations, ...proxies])));
 
         if (plan.distribution && distributionSeed) {
             // One resource for every generated account: created, staked and voting, by name.
@@ -243,7 +245,7 @@ export class Network extends pulumi.ComponentResource {
                 minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
                 producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
             }, {
-                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies, ...running]),
+                ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies]),
                 // Thousands of accounts: the CLI would print every one; the provider names those that change.
                 hideDiffs: ["accounts"],
             }));
@@ -270,11 +272,9 @@ export class Network extends pulumi.ComponentResource {
             const from = claims.get(p.name) ?? registrations[i];
             return [p.name, pulumi.all([from.unpaidBlocks, from.lastClaimTime]).apply(([unpaidBlocks, lastClaimTime]) => ({ unpaidBlocks, lastClaimTime }))];
         })));
-        this.registerOutputs({
-            httpEndpoint: this.httpEndpoint, chainId: this.chainId, headBlock: this.headBlock, lib: this.lib, activatedFeatures: this.activatedFeatures,
-            activeProducers: this.activeProducers, plannedSchedule: this.plannedSchedule, producerEndpoints: this.producerEndpoints, producerRewards: this.producerRewards,
-            nodes: this.nodes, hosts: this.hosts,
-        });
+        // The program exports these as the stack's outputs; registered here too, state held them twice
+        // (11 KB of a staging stack's).
+        this.registerOutputs({});
     }
 }
 
