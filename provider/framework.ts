@@ -49,11 +49,13 @@ export interface ReadResult<I, O> {
 
 /**
  * One resource type. `inputs`/`outputs` are the typed boundary (zod, also used for GetSchema);
+ * outputs are mostly the inputs and what the world adds, less inputs the world cannot show back
+ * (a node container's genesis and settings: the config digest it holds stands for them);
  * `read` returns what the world shows, or undefined when the thing is gone, so refresh and the
  * next diff see drift; `create` adopts what already matches; `diff` never promises an update that
  * `update` refuses.
  */
-export interface ResourceModule<I extends object, O extends I> {
+export interface ResourceModule<I extends object, O extends object> {
     token: string;
     description: string;
     inputs: z.ZodType<I, z.ZodTypeDef, unknown>;

@@ -12,7 +12,7 @@ import { pollUntil } from "../poll";
 import { fetchWithDeadline } from "../chain/client";
 import { legacyPublicKey, publicKeyOf } from "../../keys/keys";
 import { demuxLogs, DockerEngine, orUndefined, statusOf, tar } from "./engine";
-import { NodeosContainerInputs, NodeosContainerOutputs, NodeSettingsSchema } from "./nodeosContainer.schema";
+import { NodeosContainerInputs, NodeosContainerOutputs, NodeosContainerShown } from "./nodeosContainer.schema";
 import { foreignObjectProblem, ownLabels, withProviderLabel } from "./ownership";
 
 const DIGEST_FILE = `${CONFIG_DIR}/eosnet-config.sha256`;
@@ -142,9 +142,10 @@ export async function removeContainer(docker: DockerEngine, id: string): Promise
     await orUndefined(() => c.remove({ force: true }));
 }
 
-function outputsOf(i: NodeosContainerInputs, c: ContainerView): NodeosContainerOutputs {
+function outputsOf(i: NodeosContainerShown, c: ContainerView): NodeosContainerOutputs {
+    const { genesis, settings, ...shown } = i as NodeosContainerShown & Partial<Pick<NodeosContainerInputs, "genesis" | "settings">>;
     return {
-        ...i,
+        ...shown,
         containerId: c.Id,
         imageId: c.Image,
         running: c.State.Running,
@@ -245,7 +246,7 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
         return { inputs, failures };
     },
     async diff(_ctx, _id, olds, news) {
-        const replaces = differingKeys(olds, news, CREATE_TIME);
+        const replaces = differingKeys<NodeosContainerInputs>(olds, news, CREATE_TIME);
         const changed = [...replaces];
         if (olds.configDigest !== news.configDigest) {
             changed.push("configDigest");
@@ -324,8 +325,7 @@ export const nodeosContainer: ResourceModule<NodeosContainerInputs, NodeosContai
         } catch {
             // a container not made by this provider: compare what can be compared
         }
-        const base = NodeosContainerInputs.parse({
-            genesis: "{}", settings: props?.settings ?? NodeSettingsSchema.parse({ producerNames: [], enableStaleProduction: false, peers: [], p2pServerAddress: "", chainStateDbSizeMb: 0, maxTransactionTimeMs: 0, agentName: "", extraConfig: [] }),
+        const base = NodeosContainerShown.parse({
             ...props,
             ...spec,
             image: c.Config.Image,

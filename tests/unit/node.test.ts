@@ -14,7 +14,7 @@ import { nodeosContainer } from "../../provider/docker/nodeosContainer";
 import { NodeosContainerInputs, NodeosContainerOutputs } from "../../provider/docker/nodeosContainer.schema";
 import { ProviderConfigSchema } from "../../provider/config.schema";
 import type { Context } from "../../provider/framework";
-import type { DockerEngine } from "../../provider/docker/engine";
+import { tar, type DockerEngine } from "../../provider/docker/engine";
 import { LABEL_SPEC, LABEL_STACK } from "../../rules/labels";
 
 const key = { publicKey: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV", privateKey: "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3" };
@@ -93,6 +93,14 @@ describe("what the provider hands docker for a node with signing keys", () => {
                     };
                 },
                 putArchive: async (archive: Buffer, opts: { path: string }) => void archives.push({ id, path: opts.path, files: untar(archive) }),
+                // A file as last written (what `docker cp` out of the container gives).
+                getArchive: async (opts: { path: string }) => {
+                    const last = [...archives].reverse().find((a) => a.files.has(opts.path));
+                    if (!last) {
+                        throw notFound();
+                    }
+                    return [tar([{ path: opts.path, content: last.files.get(opts.path)!.content, mode: 0o644 }])];
+                },
                 start: async () => void (state.started = true),
                 stop: async () => void (state.started = false),
                 remove: async () => undefined,
@@ -174,6 +182,27 @@ describe("what the provider hands docker for a node with signing keys", () => {
         assert.deepEqual(placesOf(keyB.privateKey, outs), [], "a key the node does not sign with is nowhere");
         const visible = JSON.stringify([created.Cmd, created.Entrypoint, created.Env, created.Labels, created.Healthcheck]);
         assert.ok(!/KEY:|signature-provider/.test(visible), "no signature provider outside config.ini");
+    });
+
+    it("keeps genesis and settings out of its outputs: the digest the container holds stands for them, in diff and read", async () => {
+        const news = await inputs([key.publicKey]);
+        const { id, outs } = await nodeosContainer.create(ctx(), news);
+        const config = archives[0].files;
+        assert.equal(config.get(`${CONFIG_DIR}/genesis.json`)?.content, news.genesis, "the genesis is written");
+        for (const props of [outs, (await nodeosContainer.read(ctx(), id, outs))!.props]) {
+            assert.deepEqual(["genesis", "settings"].filter((k) => k in props), [], `outputs: ${Object.keys(props).join(", ")}`);
+            assert.equal(props.configDigest, news.configDigest, "the digest written with the config");
+        }
+        // A new peer: an update in place, seen through the digest alone.
+        const peered = (await nodeosContainer.check!(ctx(), { ...news, settings: { ...news.settings, peers: [...news.settings.peers, "other:9876"] } }, news)).inputs!;
+        const d = await nodeosContainer.diff(ctx(), id, outs, peered);
+        assert.deepEqual({ changed: d.changed, replaces: d.replaces }, { changed: ["configDigest"], replaces: [] });
+        assert.equal((await nodeosContainer.diff(ctx(), id, outs, news)).changes, false, "the same inputs: no change");
+        // The config rewritten behind the stack's back: read shows the container's digest, so the next diff updates.
+        archives.push({ id, path: "/", files: new Map([[`${CONFIG_DIR}/eosnet-config.sha256`, { content: "0".repeat(64), mode: 0o644 }]]) });
+        const drifted = (await nodeosContainer.read(ctx(), id, outs))!.props;
+        assert.equal(drifted.configDigest, "0".repeat(64));
+        assert.deepEqual((await nodeosContainer.diff(ctx(), id, drifted, news)).changed, ["configDigest"]);
     });
 
     it("rotating the signing key writes both keys to config.ini only", async () => {
