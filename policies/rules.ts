@@ -79,19 +79,21 @@ function managedObject(props: Record<string, any>): boolean {
     return known(() => props.metadata?.labels?.[LABEL_MANAGED]) === "true";
 }
 
+/** One producer per node (planning's planNodes): the one its role names; the boot node signs as eosio. */
+function producersOfRole(role: string | undefined): string[] {
+    return role === undefined ? [] : role === "boot" ? ["eosio"] : [role];
+}
+
 function nodesOf(resources: PolicyResource[]): StackNode[] {
     const out: StackNode[] = [];
     for (const r of resources) {
+        // A stack check sees outputs: a container's config (settings) is not among them, its labels are.
         if (r.type === TYPES.container) {
-            out.push({
-                role: known(() => r.props.labels?.[LABEL_ROLE] as string | undefined),
-                host: known(() => r.props.labels?.[LABEL_HOST] as string | undefined),
-                producers: known(() => [...((r.props.settings?.producerNames as string[] | undefined) ?? [])]) ?? [],
-            });
+            const role = known(() => r.props.labels?.[LABEL_ROLE] as string | undefined);
+            out.push({ role, host: known(() => r.props.labels?.[LABEL_HOST] as string | undefined), producers: producersOfRole(role) });
         } else if (r.type === TYPES.statefulSet && managedObject(r.props)) {
-            // One producer per node on a cluster: the one its role names (the boot node signs as eosio).
             const role = known(() => r.props.metadata?.labels?.[LABEL_ROLE] as string | undefined);
-            out.push({ role, host: known(() => r.props.metadata?.labels?.[LABEL_HOST] as string | undefined), producers: role && role !== "boot" ? [role] : ["eosio"] });
+            out.push({ role, host: known(() => r.props.metadata?.labels?.[LABEL_HOST] as string | undefined), producers: producersOfRole(role) });
         }
     }
     return out;

@@ -129,10 +129,11 @@ describe("policy: http-loopback-only (mandatory)", () => {
 
 describe("policy: host-loss-survival (mandatory)", () => {
     const p = rules.hostLossSurvival;
-    const placed = (producer: string, host: string) => container(producer, { labels: { "io.eos-network.role": producer, "io.eos-network.host": host }, settings: { producerNames: [producer] } });
+    // As a stack check sees a container: its outputs, labels and no config (settings).
+    const placed = (producer: string, host: string) => container(producer, { labels: { "io.eos-network.role": producer, "io.eos-network.host": host } });
     it("passes 4 producers on 4 hosts, and a network on one engine", () => {
         assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n, i) => placed(n, `host${i + 1}`))]), []);
-        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n) => container(n, { settings: { producerNames: [n] } }))]), []);
+        assert.deepEqual(checkStack(p, [schedule(P4), ...P4.map((n) => container(n))]), []);
     });
     it("refuses 4 producers where one host runs two: losing it leaves 2 of the 3 LIB needs, naming the host and its producers", () => {
         const msgs = checkStack(p, [schedule(P4), placed(P4[0], "host1"), placed(P4[1], "host1"), placed(P4[2], "host2"), placed(P4[3], "host3")]);
