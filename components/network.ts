@@ -199,8 +199,8 @@ export class Network extends pulumi.ComponentResource {
             return [boot.container];
         });
         // Chain-side resources wait for the check and the boot node, and go away with the boot node (a
-        // new one is a new chain). Every `after` given here is chain-side, so it waits on the boot
-        // node already: state records the boot node only for those with nothing else to wait on.
+        // new one is a new chain). Every `after` list given here holds a chain-side resource, which
+        // waits on the boot node itself: state lists the boot node only where nothing else is listed.
         const onChain = (after: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
             parent: this, provider: chain, deletedWith: boot.container, dependsOn: checked.apply((c) => (after.length > 0 ? after : c)),
         });

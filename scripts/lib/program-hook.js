@@ -127,10 +127,11 @@ require.extensions[".ts"] = function (module, filename) {
 };
 
 // Pulumi records in state, for each resource, the stack its constructor was called from (its
-// first frame is the resource's source position). Kept: the program's own frames. Left out: the
-// SDK's (node_modules/@pulumi, mapped to their TypeScript), this hook's, and node's internals,
-// which have no position and are stored as empty frames. A node's container recorded 9 frames, 4
-// of them the program's: about 0.5 KB of each resource's state as stored.
+// first frame is the resource's source position). Left out here: the SDK's frames
+// (node_modules/@pulumi, mapped to their TypeScript), this hook's, and frames without a position
+// (node's internals, anonymous callbacks), which are stored as empty frames. A node's container
+// recorded 9 frames, 4 of them the program's: about 0.5 KB of each resource's state as stored.
+// A resource the SDK registers itself (the stack) is left with no frame and no source position.
 function recordProgramFramesOnly() {
     let Resource;
     try {

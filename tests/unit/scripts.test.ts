@@ -146,9 +146,11 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         const sdk = path.join(dir, "node_modules", "@pulumi", "stand-in");
         fs.mkdirSync(sdk, { recursive: true });
         fs.writeFileSync(path.join(sdk, "index.js"), "exports.through = function through(f) {\n    return f();\n};\n");
-        // Skip 1 as the SDK's constructors skip theirs: the first frame kept is the caller's (line 4).
+        // Skip 2 as the SDK's constructors skip theirs (stackTrace's own frame, then inner's): the first
+        // frame kept is register's call (line 7), whatever frames the hook adds.
         fs.writeFileSync(main, `const { Resource } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/resource"))});\n` +
-            `const { through } = require(${JSON.stringify(sdk)});\nfunction register(): unknown[] {\n    return Resource.stackTrace(1);\n}\n` +
+            `const { through } = require(${JSON.stringify(sdk)});\nfunction inner(): unknown[] {\n    return Resource.stackTrace(2);\n}\n` +
+            "function register(): unknown[] {\n    return inner();\n}\n" +
             "function viaSdk() {\n    return through(register);\n}\n" +
             "console.log(JSON.stringify([1].map(function each() { return viaSdk(); })[0]));\n");
         const r = run(main);
@@ -156,8 +158,8 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         assert.ok(Array.isArray(frames), `frames: ${r.out}${r.err}`);
         const file = url.pathToFileURL(main).toString();
         assert.deepEqual(frames.map((f) => f?.uri), frames.map(() => file), `main.ts's frames only:\n${JSON.stringify(frames, null, 1)}`);
-        // register's return, viaSdk's call (the stand-in's frame between them left out), each's call, the top level (Array.map's frame left out).
-        assert.deepEqual(frames.map((f) => f!.line), [4, 7, 9, 9]);
+        // register's call, viaSdk's (the stand-in's frame between them left out), each's, the top level (Array.map's frame left out).
+        assert.deepEqual(frames.map((f) => f!.line), [7, 10, 12, 12]);
     });
 
     it("leaves the SDK's promise stamps unmapped and maps every other stack", () => {
