@@ -10,8 +10,8 @@ import { publicKeyOf } from "../keys/keys";
 import { chainIdOf, renderGenesis } from "../planning/genesis";
 import { nodeObjectName } from "../planning/node";
 import { clusterPeers, gatedProduction, peerAddresses, peerHttpAddresses, p2pServerAddress } from "../planning/placement";
-import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts } from "../planning/plan";
-import { chainRefusals, plannedChain, plannedStakes } from "../planning/refusals";
+import { asset, hostOf, NetworkPlan, placedOnHosts, PlannedNode, splitInputs, stackAccounts, writtenDistribution } from "../planning/plan";
+import { chainRefusals, chainStateQuery, plannedChain } from "../planning/refusals";
 import { LABEL_HOST, LABEL_MANAGED, LABEL_STACK } from "../rules/labels";
 import { SYSTEM_ACCOUNTS } from "../rules/names";
 import { getChainState } from "../sdk/functions";
@@ -187,7 +187,8 @@ export class Network extends pulumi.ComponentResource {
         // A plan the chain cannot carry out stops here, in preview too, before any chain-side
         // resource is registered: they all wait on this check.
         const planned = plannedChain(plan);
-        const checked = getChainState(chain, [...planned.paths.keys()], { coreSymbol: cfg.chain.coreSymbol, plannedStakes: plannedStakes(planned) }).apply((s) => {
+        const query = chainStateQuery(plan, planned);
+        const checked = getChainState(chain, query.accounts, { coreSymbol: cfg.chain.coreSymbol, plannedStakes: query.plannedStakes, distribution: query.distribution }).apply((s) => {
             if (s.foreignChainId) {
                 pulumi.log.warn(`${endpoint(bootPlan)} answers with chain ${s.foreignChainId}, not this stack's: another network holds the port ` +
                     "(eos-network:bootNode.httpPort); creating this stack's boot node will fail until it is free", this);
@@ -239,11 +240,8 @@ export class Network extends pulumi.ComponentResource {
 
         if (plan.distribution && distributionSeed) {
             // One resource for every generated account: created, staked and voting, by name.
-            const d = plan.distribution;
             votes.push(new Distribution(`${name}-distribution`, {
-                creator: plan.creator?.name ?? "eosio", seedKey: distributionSeed.publicKey, count: d.spec.count, total: asset(plan, d.spec.total),
-                minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed, namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount,
-                producers: d.producers, ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
+                creator: plan.creator?.name ?? "eosio", seedKey: distributionSeed.publicKey, ...writtenDistribution(plan)!,
             }, {
                 ...onChain([init, ...(creator ? [creator] : []), ...registrations, ...proxies]),
                 // Thousands of accounts: the CLI would print every one; the provider names those that change.

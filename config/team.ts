@@ -225,8 +225,11 @@ function structFields(abi: { structs: { name: string; base: string; fields: { na
  * ABI readable, and each setup action named in it with data its ABI can serialize.
  */
 export function teamFileProblems(team: TeamAccount[], base: string = process.cwd()): Problem[] {
-    const { Serialize } = require("eosjs");
     const out: Problem[] = [];
+    if (!team.some((a) => a.contract)) {
+        return out; // no contract to read (eosjs, loaded for the ABIs, is not needed)
+    }
+    const { Serialize } = require("eosjs");
     const abis = new Map<string, { abi: any; types: Map<string, any>; file: string }>();
     team.forEach((a, i) => {
         if (!a.contract) {

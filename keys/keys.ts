@@ -65,7 +65,7 @@ const legacyTexts = new Map<string, string>();
 export function legacyPublicKey(text: string): string {
     let found = legacyTexts.get(text);
     if (found === undefined) {
-        found = text.startsWith("EOS") || text.startsWith("PUB_K1_") ? legacyText(k1PublicKeyBytes(text)) : eosjsLegacy(text);
+        found = text.startsWith("EOS") || text.startsWith("PUB_K1_") ? legacyText(k1PublicKeyPoint(text)) : eosjsLegacy(text);
         legacyTexts.set(text, found);
     }
     return found;
@@ -80,12 +80,12 @@ export function modernPublicKey(text: string): string {
         return text;
     }
     const { binaryToBase58 } = require("eosjs/dist/eosjs-numeric");
-    const point = k1PublicKeyBytes(text);
+    const point = k1PublicKeyPoint(text);
     return `PUB_K1_${binaryToBase58(Buffer.concat([point, keyChecksum(point, "K1")]))}`;
 }
 
-/** A K1 public key's 33 bytes from its EOS... or PUB_K1_... text, its checksum checked (eosjs's rules). */
-function k1PublicKeyBytes(text: string): Buffer {
+/** A K1 public key's 33 bytes (compressed point) from its EOS... or PUB_K1_... text, its checksum checked (eosjs's rules). */
+export function k1PublicKeyPoint(text: string): Buffer {
     const { base58ToBinary } = require("eosjs/dist/eosjs-numeric");
     const legacy = text.startsWith("EOS");
     const whole = Buffer.from(base58ToBinary(37, text.slice(legacy ? 3 : 7)) as Uint8Array);

@@ -112,12 +112,24 @@ export interface WrittenDistribution {
     maxLiquid: string;
 }
 
-/** The accounts written inputs generate (the Distribution resource and the policy pack), or undefined when an amount is not an asset. */
+/** The last written distribution's accounts: a provider asks for the same ones in getChainState, check and diff. */
+let lastWritten: { key: string; accounts: DistributedAccount[] } | undefined;
+
+/**
+ * The accounts written inputs generate (the Distribution resource, getChainState and the policy
+ * pack), or undefined when an amount is not an asset. The same inputs return the same array: do not
+ * change it.
+ */
 export function writtenDistributionAccounts(w: WrittenDistribution): DistributedAccount[] | undefined {
+    const key = JSON.stringify([w.count, w.total, w.minimum, w.alpha, w.seed, w.namePrefix, w.votesPerAccount, w.producers, w.ram, w.minStake, w.maxLiquid]);
+    if (lastWritten?.key === key) {
+        return lastWritten.accounts;
+    }
     const [total, minimum, ram, minStake, maxLiquid] = [w.total, w.minimum, w.ram, w.minStake, w.maxLiquid].map((t) => readAnyAsset(t)?.units);
     if (total === undefined || minimum === undefined || ram === undefined || minStake === undefined || maxLiquid === undefined) {
         return undefined;
     }
     const spec = { count: w.count, total, minimum, alpha: w.alpha, seed: w.seed, namePrefix: w.namePrefix, votesPerAccount: w.votesPerAccount };
-    return distributedAccounts(spec, w.producers, { ram, minStake, maxLiquid });
+    lastWritten = { key, accounts: distributedAccounts(spec, w.producers, { ram, minStake, maxLiquid }) };
+    return lastWritten.accounts;
 }

@@ -6,7 +6,7 @@ import type { ConfigPath, Problem } from "../config/paths";
 import type { StackConfig } from "../config/schema";
 import { reachableAddress } from "../rules/labels";
 import { CoreSymbol, formatAsset, readAsset, splitFunds, StakeRule, StakeSplit } from "../rules/assets";
-import { DistributionSpec, generateDistribution } from "./distribution";
+import { DistributionSpec, generateDistribution, WrittenDistribution } from "./distribution";
 import { ElectionResult, predictElection } from "./election";
 
 /** Amounts the config gets wrong: the plan cannot be computed (the config layer reports them). */
@@ -328,6 +328,16 @@ export function hostOf(plan: NetworkPlan, node: PlannedNode): PlannedHost {
 /** The plan's amount in its core symbol, as resource inputs and messages write it. */
 export function asset(plan: NetworkPlan, units: bigint): string {
     return formatAsset(units, plan.symbol);
+}
+
+/** The distribution as the Distribution resource (and getChainState) take it: amounts as asset text. */
+export function writtenDistribution(plan: NetworkPlan): WrittenDistribution | undefined {
+    const d = plan.distribution;
+    return d && {
+        count: d.spec.count, total: asset(plan, d.spec.total), minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed,
+        namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount, producers: d.producers,
+        ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
+    };
 }
 
 /** Producers and staked accounts, which the creator (else eosio) creates and funds. */

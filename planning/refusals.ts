@@ -3,7 +3,8 @@
 import { CoreSymbol, formatAsset, readAnyAsset } from "../rules/assets";
 import { scheduleShrinkReason, scheduleShrinks } from "../rules/schedule";
 import { configPath } from "../config/paths";
-import { fundedAccounts, NetworkPlan, stackAccounts } from "./plan";
+import type { WrittenDistribution } from "./distribution";
+import { fundedAccounts, NetworkPlan, stackAccounts, writtenDistribution } from "./plan";
 
 export interface ObservedChain {
     reachable: boolean;
@@ -59,6 +60,22 @@ export function plannedChain(plan: NetworkPlan): PlannedChain {
 /** The planned stakes as getChainState takes them (account -> asset). */
 export function plannedStakes(plan: PlannedChain): Record<string, string> {
     return Object.fromEntries([...plan.stakes].map(([name, s]) => [name, formatAsset(s.staked, plan.symbol)]));
+}
+
+/**
+ * What getChainState is asked: the plan's accounts and their planned stakes, the generated ones as
+ * their distribution, from which the provider derives the same names and stakes (a reference-sized
+ * plan's 3000 names and stakes took about 0.2 s of CPU to send and receive in each preview).
+ */
+export function chainStateQuery(plan: NetworkPlan, planned: PlannedChain): { accounts: string[]; plannedStakes: Record<string, string>; distribution?: WrittenDistribution } {
+    const generated = new Set(plan.accounts.filter((a) => a.generated).map((a) => a.name));
+    const stakes = plannedStakes(planned);
+    const distribution = writtenDistribution(plan);
+    return {
+        accounts: [...planned.paths.keys()].filter((name) => !generated.has(name)),
+        plannedStakes: Object.fromEntries(Object.entries(stakes).filter(([name]) => !generated.has(name))),
+        ...(distribution ? { distribution } : {}),
+    };
 }
 
 const units = (asset: string) => readAnyAsset(asset)?.units ?? 0n;

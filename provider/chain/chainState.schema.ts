@@ -1,5 +1,6 @@
 // eosnet:chain:getChainState's inputs and outputs (only zod and rules/: the SDK loads this in the program).
 import { z } from "zod";
+import { DistributionInputs } from "./distribution.schema";
 
 export const ChainStateInputs = z.object({
     // Lenient as the invoke always was: a missing or odd value reads as none.
@@ -9,6 +10,8 @@ export const ChainStateInputs = z.object({
         .describe("Account -> the stake (CPU + NET) the plan gives it. An existing account whose stake eosio's voters table shows at or above this is not read one by one; the others, and accounts without a planned stake, are."),
     coreSymbol: z.preprocess((v) => String(v ?? ""), z.string())
         .describe("The core token's symbol code (e.g. SYS), to read its max supply and issuer from eosio.token; \"\" to skip."),
+    distribution: DistributionInputs.omit({ creator: true, seedKey: true }).optional()
+        .describe("Generated accounts, as a Distribution takes them: each is looked up as if listed in `accounts`, its planned stake its CPU + NET (thousands of names and stakes cost more to send than to derive)."),
 });
 export type ChainStateInputs = z.infer<typeof ChainStateInputs>;
 

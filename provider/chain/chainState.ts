@@ -6,6 +6,7 @@ import { Context, FunctionModule } from "../framework";
 import { activeSchedule } from "./schedule";
 import { controllerOf } from "./resign";
 import { assetLike, assetUnits } from "./common";
+import { writtenDistributionAccounts } from "../../planning/distribution";
 import { ChainState, ChainStateInputs, ChainStateOutputs } from "./chainState.schema";
 
 export type { ChainState };
@@ -26,13 +27,28 @@ const UNREACHABLE: ChainState = {
  * account that delegated elsewhere or bought REX behind the stack's back may not; its shortfall
  * then fails in `up` instead of being refused in preview).
  */
-export function accountsToRead(existing: string[], plannedStakes: Record<string, string>, votersStake: Map<string, bigint>): string[] {
-    const planned = new Map(Object.entries(plannedStakes));
+export function accountsToRead(existing: string[], plannedStakes: Map<string, bigint>, votersStake: Map<string, bigint>): string[] {
     return existing.filter((name) => {
-        const want = planned.get(name);
+        const want = plannedStakes.get(name);
         const staked = votersStake.get(name);
-        return want === undefined || staked === undefined || staked < assetUnits(want);
+        return want === undefined || staked === undefined || staked < want;
     });
+}
+
+/** The accounts asked about and their planned stakes (units): those listed, then the distribution's. */
+export function plannedAccounts(inputs: ChainStateInputs): { accounts: string[]; plannedStakes: Map<string, bigint> } {
+    const stakes = new Map(Object.entries(inputs.plannedStakes).map(([name, a]) => [name, assetUnits(a)]));
+    if (!inputs.distribution) {
+        return { accounts: inputs.accounts, plannedStakes: stakes };
+    }
+    const generated = writtenDistributionAccounts(inputs.distribution);
+    if (!generated) {
+        throw new Error("getChainState: the distribution's amounts are not assets");
+    }
+    for (const g of generated) {
+        stakes.set(g.name, g.cpu + g.net);
+    }
+    return { accounts: [...inputs.accounts, ...generated.map((g) => g.name)], plannedStakes: stakes };
 }
 
 async function chainState(ctx: Context, inputs: ChainStateInputs): Promise<ChainState> {
@@ -47,7 +63,9 @@ async function chainState(ctx: Context, inputs: ChainStateInputs): Promise<Chain
     }
 }
 
-async function observeChain(ctx: Context, { accounts, plannedStakes, coreSymbol }: ChainStateInputs): Promise<ChainState> {
+async function observeChain(ctx: Context, inputs: ChainStateInputs): Promise<ChainState> {
+    const coreSymbol = inputs.coreSymbol;
+    const { accounts, plannedStakes } = plannedAccounts(inputs);
     const chain = ctx.chain();
     const info = await chain.getInfo();
     if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
@@ -60,7 +78,7 @@ async function observeChain(ctx: Context, { accounts, plannedStakes, coreSymbol 
         const existing = await chain.existing(accounts);
         // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
         // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
-        const voters = existing.length > 0 && Object.keys(plannedStakes).length > 0 ? await chain.votersStake() : new Map<string, bigint>();
+        const voters = existing.length > 0 && plannedStakes.size > 0 ? await chain.votersStake() : new Map<string, bigint>();
         const toRead = accountsToRead(existing, plannedStakes, voters);
         const views = await chain.readAccounts(toRead);
         // In the plan's order, not the order the reads came back in.

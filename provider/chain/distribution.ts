@@ -166,19 +166,24 @@ function encodeAll(ctx: Context, i: DistributionInputs, states: Record<string, G
 }
 
 /**
- * What a diff compares: the accounts `news` generates and those `olds` holds. Under the same seed,
+ * What a diff finds: the accounts `news` generates against those `olds` holds. Under the same seed,
  * a key written "=" in state is the one derived for the account, so a stand-in for it compares as
  * well as the key itself, and a preview with nothing to do derives none of thousands of keys
  * (a key written out differs from the derived one: encodeAccount writes "=" exactly when they match).
+ * A line that is exactly what its wanted account encodes to differs in nothing and is not decoded.
  */
-function wantedAndHad(ctx: Context, olds: DistributionOutputs, news: DistributionInputs): [WantedAccount[], Record<string, GeneratedAccountState>] {
-    const lines = Object.values(olds.accounts ?? {});
-    if (olds.seedKey !== news.seedKey || !lines.every((l) => typeof l === "string")) {
-        return [wanted(ctx, news), decodeAll(ctx, olds)];
+function changesOf(ctx: Context, olds: DistributionOutputs, news: DistributionInputs): SetChanges {
+    const lines = olds.accounts ?? {};
+    if (olds.seedKey !== news.seedKey || !Object.values(lines).every((l) => typeof l === "string")) {
+        return setChanges(wanted(ctx, news), decodeAll(ctx, olds));
     }
     // Neither a key's text (EOS…, PUB_…) nor another written form ("owner/active", "(not a single key)").
     const standIn = (account: string) => `(derived for ${account})`;
-    return [wantedAccounts(news, standIn), decodeAll(ctx, olds, accountCodec(olds.producers, olds.total, standIn))];
+    const c = accountCodec(olds.producers, olds.total, standIn);
+    const want = wantedAccounts(news, standIn);
+    const exact = new Set(want.filter((w) => lines[w.name] === encodeAccount(w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes }, c)).map((w) => w.name));
+    const rest = Object.entries(lines).filter(([n]) => !exact.has(n)).map(([n, l]) => [n, decodeAccount(n, l, c)] as const);
+    return setChanges(want.filter((w) => !exact.has(w.name)), Object.fromEntries(rest));
 }
 
 /** The stake an account is to have: what it was created with, else (new, adopted) what is generated now. */
@@ -360,7 +365,7 @@ export const distribution: ResourceModule<DistributionInputs, DistributionOutput
         return { inputs: { ...news, producers: sorted(news.producers) }, failures };
     },
     async diff(ctx, _id, olds, news): Promise<Diff> {
-        const changes = setChanges(...wantedAndHad(ctx, olds, news));
+        const changes = changesOf(ctx, olds, news);
         const specChanged = differingKeys(olds, news, INPUT_FIELDS);
         const detailed: Record<string, "add" | "update" | "delete"> = {
             ...Object.fromEntries(changes.add.map((n) => [`accounts.${n}`, "add" as const])),

@@ -153,6 +153,35 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
         await assert.rejects(provider.diffDetailed("stake", urn, { ...olds, seedKey: derivedKeyPair(SEED, "other seed").publicKey }, inputs), /holds no private key for the distribution's seed key/);
     });
 
+    it("a diff names stake drift, an account to create and one no longer generated among lines that are exactly as wanted", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
+        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
+        const inputs = { creator: "eosio", seedKey, count: 4, total: "40000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
+            votesPerAccount: 2, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
+        const wanted = d.wantedAccounts(inputs, (n) => derivedKeyPair(SEED, n).publicKey);
+        const codec = d.accountCodec(inputs.producers, inputs.total, (n) => derivedKeyPair(SEED, n).publicKey);
+        const line = (w: (typeof wanted)[number], over: Record<string, unknown> = {}) => d.encodeAccount(w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes, ...over }, codec);
+        const [a, b, c, e] = wanted;
+        const more = (asset: string) => `${(Number(asset.split(" ")[0]) + 1).toFixed(4)} SYS`;
+        const accounts: Record<string, string> = {
+            [a.name]: line(a),
+            // b's CPU was raised behind the stack's back: its state line holds the stake it was created with.
+            [b.name]: line(b, { cpu: more(b.cpu), given: { cpu: b.cpu, net: b.net } }),
+            [c.name]: line(c),
+            stakezzzzzzz: line(a).replace(/^=/, a.key),
+        };
+        assert.match(accounts[b.name], /^=;[^;]*;[^;]*;[^;]*$/, "a line with the stake it was created with");
+        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
+        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
+        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
+        const diff = await provider.diffDetailed("stake", urn, { ...inputs, count: 3, accounts }, inputs);
+        assert.deepEqual(diff?.detailed, { [`accounts.${b.name}`]: "update", [`accounts.${e.name}`]: "add", "accounts.stakezzzzzzz": "delete" });
+        // Put back: only the new account is left.
+        const back = await provider.diffDetailed("stake", urn, { ...inputs, count: 3, accounts: { [a.name]: accounts[a.name], [b.name]: line(b), [c.name]: accounts[c.name] } }, inputs);
+        assert.deepEqual(back?.detailed, { [`accounts.${e.name}`]: "add" });
+    });
+
     const want = (name: string, votes = ["produceraaaa"]) => ({ name, key: `EOS-${name}`, ram: "0.1000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS", liquid: "", votes });
     const have = (name: string, over: Partial<{ key: string; cpu: string; net: string; votes: string[]; proxy: string }> = {}) =>
         ({ key: `EOS-${name}`, cpu: "1.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa"], ...over });

@@ -16,6 +16,7 @@ import { GET_CHAIN_STATE } from "../../provider/functions";
 import { action } from "../../provider/chain/action";
 import { Context } from "../../provider/framework";
 import { TYPES } from "../../sdk/types";
+import { writtenDistributionAccounts } from "../../planning/distribution";
 
 const quiet = { log: () => undefined };
 const urn = (type: string) => `urn:pulumi:dev::eos-network::${type}::x`;
@@ -251,6 +252,40 @@ describe("errors: told apart by class, causes kept", function () {
             reads.length = 0;
             await provider.invoke(GET_CHAIN_STATE, { accounts: ["alice", "erin"], coreSymbol: "" });
             assert.deepEqual([voterReads, reads.filter((n) => n !== "eosio")], [1, ["alice"]]);
+        } finally {
+            await node.close();
+        }
+    });
+
+    it("getChainState derives a distribution's accounts and planned stakes, and looks them up as if listed", async () => {
+        const distribution = { count: 3, total: "300.0000 SYS", minimum: "10.0000 SYS", alpha: 1.2, seed: 7, namePrefix: "gen", votesPerAccount: 1,
+            producers: ["produceraaaa"], ram: "0.1000 SYS", minStake: "1.0000 SYS", maxLiquid: "1.0000 SYS" };
+        const generated = writtenDistributionAccounts(distribution)!;
+        const [first, second, third] = generated;
+        const reads: string[] = [];
+        // first holds its planned stake in the voters table, second one unit less; third is not on the chain.
+        const node = await standIn((p, request) => {
+            const answers: Record<string, () => unknown> = {
+                "/v1/chain/get_info": () => INFO,
+                "/v1/chain/get_table_by_scope": () => ({ rows: ["alice", first.name, second.name].map((scope) => ({ scope })), more: "" }),
+                "/v1/chain/get_table_rows": () => ({ rows: [{ owner: "alice", staked: 30000 }, { owner: first.name, staked: String(first.cpu + first.net) },
+                    { owner: second.name, staked: String(second.cpu + second.net - 1n) }], more: false, next_key: "" }),
+                "/v1/chain/get_producer_schedule": () => ({ active: { version: 0, producers: [] } }),
+                "/v1/chain/get_account": () => {
+                    const name = (JSON.parse(request) as { account_name: string }).account_name;
+                    reads.push(name);
+                    return { account_name: name, permissions: [], core_liquid_balance: "1.0000 SYS" };
+                },
+            };
+            const a = answers[p];
+            return a ? { status: 200, body: a() } : { status: 404, body: {} };
+        });
+        try {
+            const provider = new EosnetProvider("0.0.0-test", quiet);
+            provider.configure({ endpoint: node.url });
+            const r = await provider.invoke(GET_CHAIN_STATE, { accounts: ["alice"], plannedStakes: { alice: "3.0000 SYS" }, coreSymbol: "", distribution });
+            assert.deepEqual(r.outputs.existingAccounts, ["alice", first.name, second.name], `${third.name} is not on the chain`);
+            assert.deepEqual(reads.filter((n) => n !== "eosio"), [second.name], "only the generated account whose stake may be below its planned one");
         } finally {
             await node.close();
         }

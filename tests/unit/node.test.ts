@@ -9,6 +9,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { chainIdOf, renderGenesis } from "../../planning/genesis";
+import { modernPublicKey } from "../../keys/keys";
 import { CONFIG_DIR, DATA_DIR, nodeCommand, productionGateCommand, renderConfigIni, signatureProviderLines } from "../../planning/node";
 import { nodeosContainer } from "../../provider/docker/nodeosContainer";
 import { NodeosContainerInputs, NodeosContainerOutputs } from "../../provider/docker/nodeosContainer.schema";
@@ -320,6 +321,12 @@ describe("chain id from the genesis", () => {
         assert.notEqual(chainIdOf(renderGenesis("2026-01-01T00:00:00.500", key.publicKey)), base);
         assert.notEqual(chainIdOf(renderGenesis("2026-01-01T00:00:00.000", "EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ")), base);
         assert.notEqual(chainIdOf(renderGenesis("2026-01-01T00:00:00.000", key.publicKey, { maxBlockCpuUsageUs: 200001, maxTransactionCpuUsageUs: 150000 })), base);
+    });
+
+    it("is the same for the key's PUB_K1_ form, and refuses a key that is not K1 or whose checksum fails", () => {
+        assert.equal(chainIdOf(renderGenesis("2026-01-01T00:00:00.000", modernPublicKey("EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ"))), observedChainId);
+        assert.throws(() => chainIdOf(renderGenesis("2026-01-01T00:00:00.000", "PUB_R1_6FPFZqw5ahYrR9jD96yDbbDNTdKtNqRbze6oTDLntrsANgQKZu")), /initial_key .* is not a K1 public key/);
+        assert.throws(() => chainIdOf(renderGenesis("2026-01-01T00:00:00.000", "EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ".replace(/Q$/, "R"))), /checksum/);
     });
 });
 

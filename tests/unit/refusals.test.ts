@@ -1,7 +1,11 @@
 // What preview refuses on a running chain, decided from what the chain shows: each problem names the
 // config field to change.
 import { strict as assert } from "assert";
-import { chainRefusals, ObservedChain, PlannedChain } from "../../planning/refusals";
+import { parseNetworkPlan, rawStackConfig } from "../../config";
+import { chainRefusals, chainStateQuery, ObservedChain, PlannedChain, plannedChain } from "../../planning/refusals";
+import { plannedAccounts } from "../../provider/chain/chainState";
+import { ChainStateInputs } from "../../provider/chain/chainState.schema";
+import { stackConfigMap } from "../stackFiles";
 import { readAnyAsset } from "../../rules/assets";
 
 /** Units of an asset string: the plan holds amounts as units. */
@@ -136,4 +140,22 @@ describe("chain refusals", () => {
     it("refuse nothing when the chain cannot be reached (an empty stack boots it)", () => {
         assert.deepEqual(chainRefusals(resignedChain({ reachable: false }), planWith("1000000.0000 SYS", { schedule: [] })), []);
     });
+});
+
+describe("getChainState's question", () => {
+    for (const stack of ["dev", "staging", "reference"]) {
+        it(`${stack}: the provider derives the plan's accounts and planned stakes, the generated ones from their distribution`, () => {
+            const plan = parseNetworkPlan(rawStackConfig(stackConfigMap(stack)));
+            const planned = plannedChain(plan);
+            const query = chainStateQuery(plan, planned);
+            const generated = plan.accounts.filter((a) => a.generated).length;
+            assert.equal(query.accounts.length, planned.paths.size - generated, "generated accounts are not listed one by one");
+            assert.equal(query.distribution !== undefined, generated > 0);
+            // As the provider receives it: through the engine (JSON) and the function's input schema.
+            const derived = plannedAccounts(ChainStateInputs.parse(JSON.parse(JSON.stringify({ ...query, coreSymbol: plan.symbol.code }))));
+            assert.deepEqual([...derived.accounts].sort(), [...planned.paths.keys()].sort());
+            const byName = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+            assert.deepEqual(byName(derived.plannedStakes), byName(new Map([...planned.stakes].map(([name, s]) => [name, s.staked]))));
+        });
+    }
 });

@@ -44,7 +44,9 @@ describe("package schema: descriptions and functions", () => {
         const f = schema.functions["eosnet:chain:getChainState"];
         assert.ok(f, "getChainState is a function of the package");
         assert.ok(f.description.trim());
-        assert.deepEqual(Object.keys(f.inputs.properties).sort(), ["accounts", "coreSymbol", "plannedStakes"]);
+        assert.deepEqual(Object.keys(f.inputs.properties).sort(), ["accounts", "coreSymbol", "distribution", "plannedStakes"]);
+        assert.ok(!(f.inputs.required ?? []).includes("distribution"), "a plan without a distribution sends none");
+        assert.ok(f.inputs.properties.distribution.description);
         assert.equal(f.inputs.properties.accounts.type, "array");
         assert.equal(f.inputs.properties.plannedStakes.type, "object");
         assert.equal((f.inputs.properties.plannedStakes as { additionalProperties?: { type?: string } }).additionalProperties?.type, "string");

@@ -70,10 +70,10 @@ describe("the program's TypeScript loader: program-hook.js", () => {
     let dir: string;
     const hook = path.join(scripts, "program-hook.js");
     let cache: string;
-    const run = (file: string) => {
+    const run = (file: string, env: Record<string, string> = {}) => {
         try {
             return { out: execFileSync("node", ["--require", hook, "--require", "source-map-support/register", file], {
-                encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, EOSNET_PROGRAM_CACHE: cache },
+                encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "", EOSNET_PROGRAM_CACHE: cache, ...env },
             }), err: "" };
         } catch (e) {
             return { out: String((e as { stdout?: string }).stdout ?? ""), err: String((e as { stderr?: string }).stderr ?? "") };
@@ -147,31 +147,43 @@ describe("the program's TypeScript loader: program-hook.js", () => {
         fs.mkdirSync(sdk, { recursive: true });
         fs.writeFileSync(path.join(sdk, "index.js"), "exports.through = function through(f) {\n    return f();\n};\n");
         // Skip 2 as the SDK's constructors skip theirs (stackTrace's own frame, then inner's): the first
-        // frame kept is register's call (line 7), whatever frames the hook adds.
-        fs.writeFileSync(main, `const { Resource } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/resource"))});\n` +
+        // frame kept is register's call (line 10), whatever frames the hook adds. Lines 1-3 vanish in
+        // the JavaScript, so an unmapped frame would say another line.
+        fs.writeFileSync(main, "type T = {\n    a: number;\n};\n" +
+            `const { Resource } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/resource"))});\n` +
             `const { through } = require(${JSON.stringify(sdk)});\nfunction inner(): unknown[] {\n    return Resource.stackTrace(2);\n}\n` +
             "function register(): unknown[] {\n    return inner();\n}\n" +
             "function viaSdk() {\n    return through(register);\n}\n" +
-            "console.log(JSON.stringify([1].map(function each() { return viaSdk(); })[0]));\n");
+            "const raw: { file?: string }[] = Resource.callsites();\n" +
+            "console.log(JSON.stringify({ sdk: raw[0].file, frames: [1].map(function each() { return viaSdk(); })[0] }));\n");
         const r = run(main);
-        const frames = JSON.parse(r.out.trim().split("\n").pop() || "null") as ({ uri: string; line: number } | null)[] | null;
+        const { sdk: sdkFile, frames } = JSON.parse(r.out.trim().split("\n").pop() || "{}") as { sdk?: string; frames?: ({ uri: string; line: number } | null)[] };
         assert.ok(Array.isArray(frames), `frames: ${r.out}${r.err}`);
         const file = url.pathToFileURL(main).toString();
         assert.deepEqual(frames.map((f) => f?.uri), frames.map(() => file), `main.ts's frames only:\n${JSON.stringify(frames, null, 1)}`);
         // register's call, viaSdk's (the stand-in's frame between them left out), each's, the top level (Array.map's frame left out).
-        assert.deepEqual(frames.map((f) => f!.line), [7, 10, 12, 12]);
+        assert.deepEqual(frames.map((f) => f!.line), [10, 13, 16, 16]);
+        // The SDK's frames are not mapped (they are dropped): its resource.js, not the resource.ts its map names.
+        assert.match(sdkFile ?? "", /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/, r.out + r.err);
     });
 
-    it("leaves the SDK's promise stamps unmapped and maps every other stack", () => {
+    it("leaves the SDK's promise stamps empty (unmapped with PULUMI_DEBUG_PROMISE_LEAKS) and maps every other stack", () => {
         const main = path.join(dir, "main.ts");
         const debuggable = require.resolve("@pulumi/pulumi/runtime/debuggable");
         // Lines 1-3 vanish in the JavaScript: a mapped frame says line 5, an unmapped one another line.
         fs.writeFileSync(main, `type T = {\n    a: number;\n};\nconst { debuggablePromise } = require(${JSON.stringify(debuggable)});\nconst p = Promise.resolve(1); debuggablePromise(p, "t"); const e = new Error("e");\n` +
             "console.log(JSON.stringify({ stamp: (p as any)._debugStackTrace, error: e.stack }));\n");
-        const r = run(main);
-        const { stamp, error } = JSON.parse(r.out.trim().split("\n").pop() ?? "{}") as { stamp: string; error: string };
-        assert.ok(error?.includes(`${main}:5:`), `an error's stack names main.ts line 5:\n${error}\n${r.err}`);
-        assert.ok(stamp?.includes(`${main}:`) && !stamp.includes(`${main}:5:`), `the SDK's promise stamp keeps the JavaScript's line:\n${stamp}\n${r.err}`);
+        const seen = (env: Record<string, string>) => {
+            const r = run(main, env);
+            return { ...JSON.parse(r.out.trim().split("\n").pop() || "{}") as { stamp?: string; error?: string }, err: r.err };
+        };
+        const plain = seen({});
+        assert.ok(plain.error?.includes(`${main}:5:`), `an error's stack names main.ts line 5:\n${plain.error}\n${plain.err}`);
+        assert.equal(plain.stamp, "Error", "a stamp nobody reads holds no frames");
+        const debugging = seen({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+        assert.ok(debugging.error?.includes(`${main}:5:`), `an error's stack names main.ts line 5:\n${debugging.error}\n${debugging.err}`);
+        const stamp = debugging.stamp ?? "";
+        assert.ok(stamp.includes(`${main}:`) && !stamp.includes(`${main}:5:`), `the SDK's promise stamp keeps the JavaScript's line:\n${stamp}\n${debugging.err}`);
         assert.match(stamp, /debuggablePromise/);
     });
 });
