@@ -112,7 +112,7 @@ export interface WrittenDistribution {
     maxLiquid: string;
 }
 
-/** The last written distribution's accounts: a provider asks for the same ones in getChainState, check and diff. */
+/** The last written distribution's accounts: a provider asks for the same ones in getChainState and the Distribution's diff. */
 let lastWritten: { key: string; accounts: DistributedAccount[] } | undefined;
 
 /**

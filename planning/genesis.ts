@@ -83,7 +83,11 @@ export function chainIdOf(genesisJson: string): string {
     if (typeof g.initial_key !== "string" || !/^(EOS|PUB_K1_)/.test(g.initial_key)) {
         throw new Error(`genesis initial_key '${g.initial_key}' is not a K1 public key (EOS... or PUB_K1_...)`);
     }
-    parts.push(Buffer.from([0]), k1PublicKeyPoint(g.initial_key));
+    const point = k1PublicKeyPoint(g.initial_key);
+    if (point[0] !== 2 && point[0] !== 3) {
+        throw new Error(`genesis initial_key '${g.initial_key}' is not a compressed K1 point`);
+    }
+    parts.push(Buffer.from([0]), point);
     const cfg = { ...CONFIG_DEFAULTS, ...g.initial_configuration };
     for (const [name, width] of CONFIG_FIELDS) {
         const value = cfg[name];

@@ -330,12 +330,15 @@ export function asset(plan: NetworkPlan, units: bigint): string {
     return formatAsset(units, plan.symbol);
 }
 
-/** The distribution as the Distribution resource (and getChainState) take it: amounts as asset text. */
+/**
+ * The distribution as the Distribution resource (and getChainState) take it: amounts as asset text,
+ * producers sorted as the resource's check writes them (their order changes nothing generated).
+ */
 export function writtenDistribution(plan: NetworkPlan): WrittenDistribution | undefined {
     const d = plan.distribution;
     return d && {
         count: d.spec.count, total: asset(plan, d.spec.total), minimum: asset(plan, d.spec.minimum), alpha: d.spec.alpha, seed: d.spec.seed,
-        namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount, producers: d.producers,
+        namePrefix: d.spec.namePrefix, votesPerAccount: d.spec.votesPerAccount, producers: [...d.producers].sort(),
         ram: asset(plan, plan.stakeRule.ram), minStake: asset(plan, plan.stakeRule.minStake), maxLiquid: asset(plan, plan.stakeRule.maxLiquid),
     };
 }

@@ -65,7 +65,6 @@ async function chainState(ctx: Context, inputs: ChainStateInputs): Promise<Chain
 
 async function observeChain(ctx: Context, inputs: ChainStateInputs): Promise<ChainState> {
     const coreSymbol = inputs.coreSymbol;
-    const { accounts, plannedStakes } = plannedAccounts(inputs);
     const chain = ctx.chain();
     const info = await chain.getInfo();
     if (ctx.config.chainId && info.chain_id !== ctx.config.chainId) {
@@ -75,13 +74,15 @@ async function observeChain(ctx: Context, inputs: ChainStateInputs): Promise<Cha
     }
     const sum = (a?: string, b?: string) => assetLike(assetUnits(a) + assetUnits(b), a || b || `0 ${coreSymbol}`);
     const readAccounts = async () => {
+        // Derived only for a chain that answers as this one: a chain not running reports unreachable.
+        const { accounts, plannedStakes } = plannedAccounts(inputs);
         const existing = await chain.existing(accounts);
         // Thousands of get_accounts take seconds, and a preview with nothing to do needs none of them.
         // (Accounts are listed from eosio.system's tables: with none listed, it may not be set yet.)
         const voters = existing.length > 0 && plannedStakes.size > 0 ? await chain.votersStake() : new Map<string, bigint>();
         const toRead = accountsToRead(existing, plannedStakes, voters);
         const views = await chain.readAccounts(toRead);
-        // In the plan's order, not the order the reads came back in.
+        // In the order asked (the listed accounts, then the generated ones), not the order the reads came back in.
         const funds: ChainState["accounts"] = toRead.filter((n) => views.has(n)).map((name) => {
             const a = views.get(name)!;
             const self = a.self_delegated_bandwidth;

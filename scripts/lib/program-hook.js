@@ -112,12 +112,15 @@ sms?.install({ environment: "node", handleUncaughtExceptions: false, retrieveFil
 //   mapped. The SDK's are dropped from it anyway (recordProgramFramesOnly, below), and mapping them
 //   meant reading the SDK's own source maps.
 const mapped = Error.prepareStackTrace;
+// Read once, as the SDK reads it (runtime/debuggable.js).
+const debugPromiseLeaks = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+/** A frame of the SDK's code (its packages under node_modules/@pulumi), mapped or not. */
 const sdkFrame = /[\\/]node_modules[\\/]@pulumi[\\/]/;
 const isSdkCall = (frame, fn, file) => frame && frame.getFunctionName() === fn && file.test(frame.getFileName() ?? "");
 if (mapped && sms) {
     Error.prepareStackTrace = function prepareStackTrace(error, frames) {
         if (isSdkCall(frames[0], "debuggablePromise", /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/)) {
-            return process.env.PULUMI_DEBUG_PROMISE_LEAKS ? `${error}${frames.map((f) => `\n    at ${f}`).join("")}` : `${error}`;
+            return debugPromiseLeaks ? `${error}${frames.map((f) => `\n    at ${f}`).join("")}` : `${error}`;
         }
         if (isSdkCall(frames[0], "callsites", /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/)) {
             // As source-map-support renders a trace (last frame first: a frame's name comes from the next one's position).
@@ -161,12 +164,11 @@ function recordProgramFramesOnly() {
     } catch {
         return; // not a Pulumi program: nothing records positions
     }
-    const notTheProgram = /[\\/]node_modules[\\/]@pulumi[\\/]/;
     const hook = require("url").pathToFileURL(__filename).toString();
     const all = Resource.stackTrace;
     Resource.stackTrace = function stackTrace(skip) {
         // One more frame to skip: this function's.
-        return all.call(this, skip + 1).filter((f) => f !== undefined && f.uri !== hook && !notTheProgram.test(f.uri));
+        return all.call(this, skip + 1).filter((f) => f !== undefined && f.uri !== hook && !sdkFrame.test(f.uri));
     };
 }
 recordProgramFramesOnly();

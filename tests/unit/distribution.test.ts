@@ -182,6 +182,30 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
         assert.deepEqual(back?.detailed, { [`accounts.${e.name}`]: "add" });
     });
 
+    it("a diff reads state lines against the producers they were written with, not the new ones", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
+        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
+        const news = { creator: "eosio", seedKey, count: 6, total: "60000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
+            votesPerAccount: 1, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
+        // State written while producers were [bbbb, cccc]: a vote is an index into those.
+        const olds = { ...news, producers: ["producerbbbb", "producercccc"] };
+        const key = (n: string) => derivedKeyPair(SEED, n).publicKey;
+        const [oldCodec, newCodec] = [d.accountCodec(olds.producers, olds.total, key), d.accountCodec(news.producers, news.total, key)];
+        const wanted = d.wantedAccounts(news, key);
+        const lineOf = (w: (typeof wanted)[number], c: typeof oldCodec) => d.encodeAccount(w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes }, c);
+        // An account voting aaaa or bbbb: its index among the new producers names another one among the old.
+        const shifted = wanted.find((w) => w.votes[0] !== "producercccc")!;
+        assert.ok(shifted, "an account voting for aaaa or bbbb");
+        assert.notEqual(lineOf(shifted, newCodec), lineOf(shifted, oldCodec));
+        const accounts = Object.fromEntries(wanted.map((w) => [w.name, lineOf(w, w === shifted ? newCodec : oldCodec)]));
+        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
+        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
+        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
+        const diff = await provider.diffDetailed("stake", urn, { ...olds, accounts }, news);
+        assert.deepEqual(diff?.detailed, { [`accounts.${shifted.name}`]: "update" }, "the shifted line votes for another producer; the others are as wanted");
+    });
+
     const want = (name: string, votes = ["produceraaaa"]) => ({ name, key: `EOS-${name}`, ram: "0.1000 SYS", cpu: "1.0000 SYS", net: "1.0000 SYS", liquid: "", votes });
     const have = (name: string, over: Partial<{ key: string; cpu: string; net: string; votes: string[]; proxy: string }> = {}) =>
         ({ key: `EOS-${name}`, cpu: "1.0000 SYS", net: "1.0000 SYS", votes: ["produceraaaa"], ...over });

@@ -327,6 +327,11 @@ describe("chain id from the genesis", () => {
         assert.equal(chainIdOf(renderGenesis("2026-01-01T00:00:00.000", modernPublicKey("EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ"))), observedChainId);
         assert.throws(() => chainIdOf(renderGenesis("2026-01-01T00:00:00.000", "PUB_R1_6FPFZqw5ahYrR9jD96yDbbDNTdKtNqRbze6oTDLntrsANgQKZu")), /initial_key .* is not a K1 public key/);
         assert.throws(() => chainIdOf(renderGenesis("2026-01-01T00:00:00.000", "EOS7EPv5ZFA3Ckhk9hNk8CgqCDdfCq8CdBE8cXXfkxHjwPo9zpzcQ".replace(/Q$/, "R"))), /checksum/);
+        // 33 zero bytes with a checksum that holds: a key text, but no compressed point.
+        const zero = Buffer.alloc(33);
+        const { binaryToBase58 } = require("eosjs/dist/eosjs-numeric");
+        const text = `EOS${binaryToBase58(Buffer.concat([zero, require("crypto").createHash("ripemd160").update(zero).digest().subarray(0, 4)]))}`;
+        assert.throws(() => chainIdOf(renderGenesis("2026-01-01T00:00:00.000", text)), /not a compressed K1 point/);
     });
 });
 
