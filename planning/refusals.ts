@@ -57,11 +57,6 @@ export function plannedChain(plan: NetworkPlan): PlannedChain {
     };
 }
 
-/** The planned stakes as getChainState takes them (account -> asset). */
-export function plannedStakes(plan: PlannedChain): Record<string, string> {
-    return Object.fromEntries([...plan.stakes].map(([name, s]) => [name, formatAsset(s.staked, plan.symbol)]));
-}
-
 /**
  * What getChainState is asked: the plan's accounts and their planned stakes, the generated ones as
  * their distribution, from which the provider derives the same names and stakes (a reference-sized
@@ -69,11 +64,11 @@ export function plannedStakes(plan: PlannedChain): Record<string, string> {
  */
 export function chainStateQuery(plan: NetworkPlan, planned: PlannedChain): { accounts: string[]; plannedStakes: Record<string, string>; distribution?: WrittenDistribution } {
     const generated = new Set(plan.accounts.filter((a) => a.generated).map((a) => a.name));
-    const stakes = plannedStakes(planned);
     const distribution = writtenDistribution(plan);
     return {
         accounts: [...planned.paths.keys()].filter((name) => !generated.has(name)),
-        plannedStakes: Object.fromEntries(Object.entries(stakes).filter(([name]) => !generated.has(name))),
+        // Account -> asset, for the named accounts only (the generated ones' are derived from the distribution).
+        plannedStakes: Object.fromEntries([...planned.stakes].filter(([name]) => !generated.has(name)).map(([name, s]) => [name, formatAsset(s.staked, planned.symbol)])),
         ...(distribution ? { distribution } : {}),
     };
 }

@@ -126,41 +126,42 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
             planned.map((a) => [a.name, f(a.split.ram), f(a.split.cpu), f(a.split.net), a.split.liquid > 0n ? f(a.split.liquid) : "", a.votes, `key-of-${a.name}`]));
     });
 
-    it("a diff under the same seed derives no key, and still names a key and a vote that drifted", async () => {
+    // Diffs of a Distribution through the provider, which holds no key: any derivation of the seed's would fail.
+    // State is written as an up writes it, keys derived from the seed's private key (SEED stands in for it here).
+    const derivedKey = (n: string) => derivedKeyPair(SEED, n).publicKey;
+    const seeded = (count: number, votesPerAccount: number) => ({ creator: "eosio", seedKey: derivedKey("seed"), count, total: `${count * 10000}.0000 SYS`,
+        minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake", votesPerAccount, producers: ["produceraaaa", "producerbbbb", "producercccc"],
+        ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" });
+    const diffOf = (olds: Record<string, unknown>, news: Record<string, unknown>) => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
-        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
-        const inputs = { creator: "eosio", seedKey, count: 3, total: "30000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
-            votesPerAccount: 2, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
-        // State as an up writes it, keys derived from the seed's private key (SEED stands in for it here).
-        const wanted = d.wantedAccounts(inputs, (n) => derivedKeyPair(SEED, n).publicKey);
-        const codec = d.accountCodec(inputs.producers, inputs.total, (n) => derivedKeyPair(SEED, n).publicKey);
+        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
+        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
+        return provider.diffDetailed("stake", "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x", olds, news);
+    };
+
+    it("a diff under the same seed derives no key, and still names a key and a vote that drifted", async () => {
+        const inputs = seeded(3, 2);
+        const wanted = d.wantedAccounts(inputs, derivedKey);
+        const codec = d.accountCodec(inputs.producers, inputs.total, derivedKey);
         const states = Object.fromEntries(wanted.map((w) => [w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes, given: { cpu: w.cpu, net: w.net } }]));
         const [a, b, c] = wanted.map((w) => w.name);
         states[a] = { ...states[a], key: derivedKeyPair(SEED, "someone else").publicKey };
         states[b] = { ...states[b], votes: ["producercccc"] };
         const olds = { ...inputs, accounts: Object.fromEntries(Object.entries(states).map(([n, st]) => [n, d.encodeAccount(n, st, codec)])) };
         assert.match(olds.accounts[c], /^=;/);
-        // A provider without the seed's private key: any derivation would fail.
-        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
-        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
-        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
-        const diff = await provider.diffDetailed("stake", urn, olds, inputs);
+        const diff = await diffOf(olds, inputs);
         assert.deepEqual(diff?.detailed, { [`accounts.${a}`]: "update", [`accounts.${b}`]: "update" });
         const same = { ...olds, accounts: { ...olds.accounts, [a]: d.encodeAccount(a, { ...states[a], key: wanted[0].key }, codec), [b]: d.encodeAccount(b, { ...states[b], votes: wanted[1].votes }, codec) } };
-        assert.equal((await provider.diffDetailed("stake", urn, same, inputs))?.changes, false);
+        assert.equal((await diffOf(same, inputs))?.changes, false);
         // State from another seed is compared key by key, which needs the seed's private key.
-        await assert.rejects(provider.diffDetailed("stake", urn, { ...olds, seedKey: derivedKeyPair(SEED, "other seed").publicKey }, inputs), /holds no private key for the distribution's seed key/);
+        await assert.rejects(diffOf({ ...olds, seedKey: derivedKeyPair(SEED, "other seed").publicKey }, inputs), /holds no private key for the distribution's seed key/);
     });
 
     it("a diff names stake drift, an account to create and one no longer generated among lines that are exactly as wanted", async () => {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
-        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
-        const inputs = { creator: "eosio", seedKey, count: 4, total: "40000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
-            votesPerAccount: 2, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
-        const wanted = d.wantedAccounts(inputs, (n) => derivedKeyPair(SEED, n).publicKey);
-        const codec = d.accountCodec(inputs.producers, inputs.total, (n) => derivedKeyPair(SEED, n).publicKey);
+        const inputs = seeded(4, 2);
+        const wanted = d.wantedAccounts(inputs, derivedKey);
+        const codec = d.accountCodec(inputs.producers, inputs.total, derivedKey);
         const line = (w: (typeof wanted)[number], over: Record<string, unknown> = {}) => d.encodeAccount(w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes, ...over }, codec);
         const [a, b, c, e] = wanted;
         const more = (asset: string) => `${(Number(asset.split(" ")[0]) + 1).toFixed(4)} SYS`;
@@ -172,37 +173,26 @@ describe("generated accounts' keys and the Distribution resource's set (pure par
             stakezzzzzzz: line(a).replace(/^=/, a.key),
         };
         assert.match(accounts[b.name], /^=;[^;]*;[^;]*;[^;]*$/, "a line with the stake it was created with");
-        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
-        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
-        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
-        const diff = await provider.diffDetailed("stake", urn, { ...inputs, count: 3, accounts }, inputs);
+        const diff = await diffOf({ ...inputs, count: 3, accounts }, inputs);
         assert.deepEqual(diff?.detailed, { [`accounts.${b.name}`]: "update", [`accounts.${e.name}`]: "add", "accounts.stakezzzzzzz": "delete" });
         // Put back: only the new account is left.
-        const back = await provider.diffDetailed("stake", urn, { ...inputs, count: 3, accounts: { [a.name]: accounts[a.name], [b.name]: line(b), [c.name]: accounts[c.name] } }, inputs);
+        const back = await diffOf({ ...inputs, count: 3, accounts: { [a.name]: accounts[a.name], [b.name]: line(b), [c.name]: accounts[c.name] } }, inputs);
         assert.deepEqual(back?.detailed, { [`accounts.${e.name}`]: "add" });
     });
 
     it("a diff reads state lines against the producers they were written with, not the new ones", async () => {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const { EosnetProvider } = require("../../provider/provider") as typeof import("../../provider/provider");
-        const seedKey = derivedKeyPair(SEED, "seed").publicKey;
-        const news = { creator: "eosio", seedKey, count: 6, total: "60000.0000 SYS", minimum: "100.0000 SYS", alpha: 1.161, seed: 5, namePrefix: "stake",
-            votesPerAccount: 1, producers: ["produceraaaa", "producerbbbb", "producercccc"], ram: "1.0000 SYS", minStake: "10.0000 SYS", maxLiquid: "10.0000 SYS" };
+        const news = seeded(6, 1);
         // State written while producers were [bbbb, cccc]: a vote is an index into those.
         const olds = { ...news, producers: ["producerbbbb", "producercccc"] };
-        const key = (n: string) => derivedKeyPair(SEED, n).publicKey;
-        const [oldCodec, newCodec] = [d.accountCodec(olds.producers, olds.total, key), d.accountCodec(news.producers, news.total, key)];
-        const wanted = d.wantedAccounts(news, key);
+        const [oldCodec, newCodec] = [d.accountCodec(olds.producers, olds.total, derivedKey), d.accountCodec(news.producers, news.total, derivedKey)];
+        const wanted = d.wantedAccounts(news, derivedKey);
         const lineOf = (w: (typeof wanted)[number], c: typeof oldCodec) => d.encodeAccount(w.name, { key: w.key, cpu: w.cpu, net: w.net, votes: w.votes }, c);
         // An account voting aaaa or bbbb: its index among the new producers names another one among the old.
         const shifted = wanted.find((w) => w.votes[0] !== "producercccc")!;
         assert.ok(shifted, "an account voting for aaaa or bbbb");
         assert.notEqual(lineOf(shifted, newCodec), lineOf(shifted, oldCodec));
         const accounts = Object.fromEntries(wanted.map((w) => [w.name, lineOf(w, w === shifted ? newCodec : oldCodec)]));
-        const provider = new EosnetProvider("0.0.0-test", { log: () => undefined });
-        provider.configure({ endpoint: "http://127.0.0.1:1", keys: [] });
-        const urn = "urn:pulumi:dev::eos-network::eosnet:index:Network$eosnet:chain:Distribution::x";
-        const diff = await provider.diffDetailed("stake", urn, { ...olds, accounts }, news);
+        const diff = await diffOf({ ...olds, accounts }, news);
         assert.deepEqual(diff?.detailed, { [`accounts.${shifted.name}`]: "update" }, "the shifted line votes for another producer; the others are as wanted");
     });
 
